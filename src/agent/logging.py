@@ -1,0 +1,31 @@
+"""structlog set-up: JSON-ish key=value logs on stderr, bound `incident_id` and `node`.
+
+Prompt bodies, trace content and secrets are never logged by default; `--verbose` raises the
+level, it does not turn content logging on.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import structlog
+
+
+def configure_logging(*, verbose: bool = False) -> None:
+    level = logging.DEBUG if verbose else logging.WARNING
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            structlog.dev.ConsoleRenderer(colors=False),
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(level),
+        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        cache_logger_on_first_use=False,
+    )
+
+
+def get_logger(**bound: object) -> structlog.typing.FilteringBoundLogger:
+    return structlog.get_logger().bind(**bound)  # type: ignore[no-any-return]

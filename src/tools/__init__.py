@@ -1,0 +1,1 @@
+"""Deterministic capabilities the workflow uses: readers, evidence index, token budget, rendering, linter."""
