@@ -12,7 +12,12 @@ import sys
 import structlog
 
 
+_configured = False
+
+
 def configure_logging(*, verbose: bool = False) -> None:
+    global _configured
+    _configured = True
     level = logging.DEBUG if verbose else logging.WARNING
     structlog.configure(
         processors=[
@@ -28,4 +33,6 @@ def configure_logging(*, verbose: bool = False) -> None:
 
 
 def get_logger(**bound: object) -> structlog.typing.FilteringBoundLogger:
-    return structlog.get_logger().bind(**bound)  # type: ignore[no-any-return]
+    if not _configured:
+        configure_logging()  # library use (tests, the server) gets the quiet default too
+    return structlog.get_logger().bind(**bound)

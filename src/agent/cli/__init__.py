@@ -1,5 +1,4 @@
-"""The `pmdraft` command line: one module per verb, registered on `agent.cli.app.app`."""
+"""The `pmdraft` command line: one module per verb, registered on `agent.cli.app.app`.
 
-from agent.cli.main import main
-
-__all__ = ["main"]
+Entry point: `agent.cli.main:main` (the `pmdraft` console script, or `python -m agent`).
+"""

@@ -26,8 +26,8 @@ app = typer.Typer(
 )
 
 # Progress and tables go to stderr so stdout stays clean for --json output and pipes.
-err_console = Console(stderr=True, highlight=False)
-out_console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+out_console = Console(highlight=False, soft_wrap=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -1,0 +1,1 @@
+"""One module per graph node. Each node reads the state, runs its engine(s), returns an update."""

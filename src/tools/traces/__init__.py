@@ -17,13 +17,13 @@ from types import ModuleType
 
 from tools.errors import UnknownFormat
 from tools.model.trace import Trace
-from tools.traces import langfuse, langsmith, openai_agents, otlp
+from tools.traces import langfuse, langsmith, openai_agents, otel_console, otlp
 from tools.traces.sniff import Sample, sample_file
 
 Progress = Callable[[str, int, int], None]  # (label, done, total)
 
 # Order matters only where shapes overlap: the most specific detector goes first.
-READERS: tuple[ModuleType, ...] = (otlp, openai_agents, langfuse, langsmith)
+READERS: tuple[ModuleType, ...] = (otlp, otel_console, openai_agents, langfuse, langsmith)
 
 SUPPORTED = (
     "OTLP JSON / JSON Lines (OpenInference, OTel GenAI attributes, span events or log records, "

@@ -1,0 +1,20 @@
+"""Node: root cause split over agent / tool / data / handoff, plus the dependency table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agent.nodes._common import log, with_engine
+from agent.offline.dependencies import dependencies
+from agent.offline.root_cause import root_cause as offline_root_cause
+from agent.state import DraftState
+from agent.workspace import workspace
+
+
+def root_cause(state: DraftState) -> dict[str, Any]:
+    ws = workspace(state.bundle_path)
+    decision = ws.decision.span if ws.decision is not None else None
+    offline = offline_root_cause(ws.index, ws.findings, decision, state.missed_signals, state.agent_was_right)
+    result, extra = with_engine(state, "root_cause", offline)
+    log(state, "root_cause").info("root_cause", primary=result.primary)
+    return {"root_cause": result, "dependencies": dependencies(ws.index), **extra}

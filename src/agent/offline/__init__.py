@@ -1,0 +1,1 @@
+"""The offline engine: deterministic heuristics behind every analysis node."""

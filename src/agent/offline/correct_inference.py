@@ -1,0 +1,52 @@
+"""The correct inference: what the humans established, in their words, with refs."""
+
+from __future__ import annotations
+
+from agent.draft import CorrectInference
+from agent.offline.findings import ScoredMessage
+from tools.model.chat import Message, ts_key
+
+MAX_MESSAGES = 2
+
+
+def correct_inference(
+    findings: list[ScoredMessage], vindicating: list[Message], agent_quote: str | None
+) -> CorrectInference | None:
+    if not findings:
+        return None
+    chosen = _choose(findings)
+    said = " ".join(f"{m.author} at {m.time:%H:%M} UTC: \u201c{m.text.strip()}\u201d" for m in chosen)
+    refs = [m.ref for m in chosen]
+    if vindicating:
+        v = vindicating[0]
+        refs.append(v.ref)
+        text = (
+            "The agent's own inference was right; the failure was in what happened to it. "
+            f"Established in the channel — {said} Also {v.author}: \u201c{v.text.strip()}\u201d"
+        )
+        return CorrectInference(text=text, evidence=_dedupe(refs), agent_was_right=True)
+    lead = "Established in the channel"
+    if agent_quote:
+        lead += ", contradicting the agent's inference"
+    return CorrectInference(text=f"{lead} — {said}", evidence=refs)
+
+
+def _choose(findings: list[ScoredMessage]) -> list[Message]:
+    """The best finding, plus a second when it scores close and adds a different message."""
+    best = findings[0]
+    chosen = [best.message]
+    for other in findings[1:4]:
+        if len(chosen) >= MAX_MESSAGES:
+            break
+        if other.score >= best.score - 1.2 and other.message.ts != best.message.ts:
+            chosen.append(other.message)
+    chosen.sort(key=lambda m: ts_key(m.ts))
+    return chosen
+
+
+def _dedupe(refs: list[str]) -> list[str]:
+    out: list[str] = []
+    for r in refs:
+        if r not in out:
+            out.append(r)
+    return out

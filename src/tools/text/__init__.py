@@ -1,0 +1,1 @@
+"""Small, deterministic text analysis used by the offline engine: tokens, sentences, quotes, cues."""
