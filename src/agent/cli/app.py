@@ -7,6 +7,7 @@ one line on stderr and exit 2 — never a traceback.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -25,9 +26,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-# Progress and tables go to stderr so stdout stays clean for --json output and pipes.
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
-out_console = Console(highlight=False, soft_wrap=True)
+# Progress and tables go to stderr so stdout stays clean for --json output and pipes. When not on a
+# terminal (CI logs, pipes) rich would assume 80 columns and fold every table; use a wide default.
+_WIDTH = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 180
+err_console = Console(stderr=True, highlight=False, soft_wrap=True, width=_WIDTH)
+out_console = Console(highlight=False, soft_wrap=True, width=_WIDTH)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
