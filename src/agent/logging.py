@@ -11,7 +11,6 @@ import sys
 
 import structlog
 
-
 _configured = False
 
 

@@ -59,7 +59,7 @@ def print_human(path: Path, flags: list[LintFlag]) -> None:
 def lint(
     file: Path = typer.Argument(..., help="A Markdown postmortem (any template)."),
     as_json: bool = typer.Option(False, "--json", help="Print the flags as a JSON list on stdout."),
-    person: list[str] = typer.Option(  # noqa: B008 - typer declares options this way
+    person: list[str] = typer.Option(
         [], "--person", "-p", help="A human's name or chat handle, for blame detection (repeatable)."
     ),
 ) -> None:

@@ -47,7 +47,7 @@ def run_case(case: str, out_dir: str, engine: str) -> CaseScore:
         ws = workspace(case)
         prepare_engine(engine)
         graph = build_graph(None)
-        inp = DraftInput(bundle_path=case, out_dir=out_dir, engine=engine, review=False)  # type: ignore[arg-type]
+        inp = DraftInput(bundle_path=case, out_dir=out_dir, engine=engine, review=False)
         graph.invoke(inp)
         draft = orjson.loads((Path(out_dir) / "draft.json").read_bytes())
         expected = ws.bundle.expected or {}

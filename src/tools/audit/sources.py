@@ -46,6 +46,7 @@ _LABELLED_RX = re.compile(
     r"^\W*(?:date|incident date|date of incident|occurred|started|start(?:_|\s)?time|opened(?:_at)?|when)\W*:\W*(.+)$",
     re.I | re.M,
 )
+_NOT_INCIDENT_DATE = re.compile(r"fetched|retrieved|archiv|published|updated|modified|generated|last[_ ]edit|written", re.I)
 _TEXT_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%B %d %Y", "%Y/%m/%d", "%d.%m.%Y")
 
 
@@ -72,9 +73,12 @@ def document_date(text: str) -> date | None:
         found = parse_date(m.group(1))
         if found is not None:
             return found
-    m = _ISO_RX.search(text)
-    if m:
-        return parse_date(m.group(0))
+    for line in text.splitlines():
+        if _NOT_INCIDENT_DATE.search(line):
+            continue  # when a page was fetched or edited says nothing about when the incident happened
+        m = _ISO_RX.search(line)
+        if m:
+            return parse_date(m.group(0))
     return None
 
 

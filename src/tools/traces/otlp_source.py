@@ -29,6 +29,7 @@ Progress = Callable[[str, int, int], None]
 Signal = Literal["spans", "logs"]
 
 STREAM_THRESHOLD = 64 * 1024 * 1024  # single documents above this are streamed item by item
+_FIRST_LINE_MAX = 64 * 1024 * 1024  # longest first line tried as a JSON Lines record
 _PROGRESS_STEP = 4 * 1024 * 1024
 _TOP_KEYS: dict[Signal, tuple[str, ...]] = {"spans": ("resourceSpans", "batches"), "logs": ("resourceLogs",)}
 _SIGNAL_RE = re.compile(rb'"(resourceSpans|resourceLogs|batches)"\s*:')
@@ -65,7 +66,7 @@ class Source:
             return
         with self.path.open("rb") as fh:
             # The first line is read at most once and dropped right away (no copy kept around).
-            if _is_jsonl(fh.readline(min(size, STREAM_THRESHOLD) + 1), fh):
+            if _is_jsonl(fh.readline(min(size, _FIRST_LINE_MAX) + 1), fh):
                 self.shape = "jsonl"
                 fh.seek(0)
                 yield from self._lines(fh, size)

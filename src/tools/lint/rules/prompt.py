@@ -30,7 +30,7 @@ _GAP = r"(?:\W+(?!(?:and|but|while|because|so)\b)\w+){0,8}?\W+"
 _CAUSE = (
     re.compile(rf"{P}{_GAP}(?:did ?n[o']t|does ?n[o']t|do ?n[o']t|never|failed to|fails to)\s+(?:\w+\s+)?"
                r"(?:say|tell|mention|specify|include|make|instruct|warn|cover|stress|emphasi[sz]e|explain|define"
-               r"|ask|require|forbid|prohibit|state|have|contain|give|guide|list|spell)\b", re.I),
+               r"|ask|require|forbid|prohibit|state|have|contain|give|guide|list|spell)\w*\b", re.I),
     re.compile(rf"{P}\W+(?:\w+\W+){{0,4}}?(?:was|is|were|are|had been|has been)\s+(?:\w+\s+)?(?:too\s+)?(?:vague|ambiguous"
                r"|unclear|incomplete|underspecified|insufficient|missing|weak|confusing|silent|lacking|inadequate"
                r"|misleading|poorly (?:worded|written)|not (?:clear|specific|explicit|precise|detailed)"

@@ -39,7 +39,7 @@ _CAUSE = (
                rf"(?P<neg>not\s+|n't\s+)?{_DEFECT}\b", re.I),
     re.compile(rf"\b{_DEFECT}\s+(?:[\w-]+\s+){{0,2}}?{D}", re.I),
     re.compile(rf"{D}{_GAP}\b(?:did ?n[o']t|does ?n[o']t|never|fails? to|failed to)\s+(?:\w+\s+)?(?:say|mention|include|cover"
-               r"|tell|specify|define|list|warn|explain|describe|have|state|contain|account for|distinguish|reflect)\b", re.I),
+               r"|tell|specify|define|list|warn|explain|describe|have|state|contain|account for|distinguish|reflect)\w*\b", re.I),
     re.compile(rf"{D}{_GAP}\b(?:has|had|have|with)\s+no\s+(?:\w+\s+)?(?:step|section|mention|guidance|warning|check|note"
                r"|instructions?|criteria|definition)\b", re.I),
     re.compile(rf"{D}{_GAP}\bwithout\s+(?:defining|saying|mentioning|specifying|explaining|describing|listing)\b", re.I),
