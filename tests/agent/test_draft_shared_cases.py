@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import needs_shared, shared_case_dirs
 
 from agent.draft import PostmortemDraft
 from agent.runner import start_draft
 from agent.state import DraftInput
 from agent.workspace import forget, workspace
+from conftest import needs_shared, shared_case_dirs
 
 SPEC_TOP_KEYS = {
     "schema_version", "incident", "agent_inferences", "correct_inference", "missed_signals", "context_changes",
@@ -45,7 +45,7 @@ def drafts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[dict, di
 def test_every_case_writes_a_valid_draft(drafts: dict[str, tuple[dict, dict]], tmp_path: Path) -> None:
     assert len(drafts) == 12
     for name, (d, _) in drafts.items():
-        assert SPEC_TOP_KEYS <= d.keys(), name
+        assert d.keys() >= SPEC_TOP_KEYS, name
         PostmortemDraft.model_validate(d)
         weights = [c["weight"] for c in d["root_cause"]["contributions"]]
         assert abs(sum(weights) - 1.0) < 1e-6, name

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 from conftest import SHARED_CASES, needs_shared, pmdraft_cmd

@@ -19,21 +19,27 @@ from tools.text.actions import ActionClass, classify_tool, is_read_call, is_stat
 from tools.text.sentences import quotes_with_context, split_sentences
 from tools.text.tokens import content_words
 
-_ACTION_WEIGHT: dict[ActionClass, float] = {"act": 2.0, "handoff": 1.3, "answer": 1.5, "neutral": 0.6, "read": 0.0}
+# "report": a status post or notification — it tells people a conclusion rather than acting on it.
+_ACTION_WEIGHT: dict[str, float] = {
+    "act": 2.0, "handoff": 1.3, "answer": 1.5, "report": 0.9, "neutral": 0.6, "read": 0.0,
+}
 MAX_QUOTE = 420
 # Among near-equal candidates the earliest wins: the first wrong turn, not its repetitions.
 EARLIEST_MARGIN = 0.35
+# Share of an echo's words that must come from an earlier output for it to count as a repeat.
+ECHO_OVERLAP = 0.3
 
 
 @dataclass
 class Candidate:
     span: Span
-    action_class: ActionClass
+    action_class: str  # an ActionClass, or "report" for status posts
     action: str | None
     score: float = 0.0
     reasons: list[str] = field(default_factory=list)
     quote: str = ""
     led_to: str | None = None  # a later action this conclusion's plan led to
+    link: float = 0.0  # how much the channel quotes/discusses this output (part of score)
 
 
 @dataclass
@@ -88,7 +94,47 @@ def candidates(index: EvidenceIndex, signals: ChatSignals) -> list[Candidate]:
         c.quote = pick_quote(s, signals)
         out.append(c)
     _credit_plans(out)
+    _credit_origins(out)
     return out
+
+
+def _credit_origins(cands: list[Candidate]) -> None:
+    """A later output that repeats an earlier conclusion (a status post, a case summary, the
+    action's arguments) is an echo: what the channel says about the echo belongs to the output
+    where the conclusion was first drawn."""
+    for i, echo in enumerate(cands):
+        if echo.link <= 0:
+            continue
+        # Only outputs that carry no reasoning of their own can be echoes: a status post, or a
+        # call whose arguments are all the model wrote.
+        if echo.span.output_text and echo.action_class != "report":
+            continue
+        echo_words = {_stem(w) for w in content_words(echo.span.recorded_output())}
+        if len(echo_words) < 4:
+            continue
+        for origin in reversed(cands[max(0, i - 4) : i]):
+            if origin.span.trace_id != echo.span.trace_id or origin.span.agent != echo.span.agent:
+                continue
+            if not origin.span.output_text:
+                continue
+            origin_words = {_stem(w) for w in content_words(origin.span.output_text)}
+            shared = len(echo_words & origin_words) / min(len(echo_words), len(origin_words) or 1)
+            if shared >= ECHO_OVERLAP:
+                moved = echo.link * 0.5
+                origin.score += moved
+                origin.link += moved
+                echo.score -= moved
+                echo.link -= moved
+                origin.reasons.append(f"its conclusion is repeated in span:{echo.span.span_id}")
+                break
+
+
+def _stem(word: str) -> str:
+    w = word.lower()
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(w) > 5 and w.endswith(suffix):
+            return w[: -len(suffix)]
+    return w
 
 
 def _credit_plans(cands: list[Candidate]) -> None:
@@ -98,7 +144,7 @@ def _credit_plans(cands: list[Candidate]) -> None:
     act in a later, terse one ("Running the backfill"). The conclusion gets part of the credit.
     """
     for i, c in enumerate(cands):
-        if c.action_class not in ("read", "neutral") or not cues.count(cues.CONCLUSION, c.span.output_text or ""):
+        if c.action_class not in ("read", "neutral", "report") or not cues.count(cues.CONCLUSION, c.span.output_text or ""):
             continue
         nxt = [d for d in cands[i + 1 : i + 4] if d.span.trace_id == c.span.trace_id and d.span.agent == c.span.agent]
         acted = next((d for d in nxt if d.action_class in ("act", "handoff", "answer")), None)
@@ -108,7 +154,7 @@ def _credit_plans(cands: list[Candidate]) -> None:
             c.reasons.append(f"its plan led to {c.led_to}")
 
 
-def classify_output(span: Span, *, is_last: bool) -> tuple[ActionClass, str | None]:
+def classify_output(span: Span, *, is_last: bool) -> tuple[str, str | None]:
     calls = span.output_tool_calls
     best: tuple[ActionClass, ToolCall | None] = ("read", None) if calls else ("neutral", None)
     order: list[ActionClass] = ["read", "neutral", "answer", "handoff", "act"]
@@ -124,6 +170,8 @@ def classify_output(span: Span, *, is_last: bool) -> tuple[ActionClass, str | No
             best = (klass, call)
     klass, chosen = best
     if chosen is not None:
+        if klass == "act" and is_status_post(chosen.name):
+            return "report", render_call(chosen)
         return klass, render_call(chosen)
     text = (span.output_text or "").strip()
     if text and is_last:
@@ -156,7 +204,7 @@ def _score(c: Candidate, index: EvidenceIndex, signals: ChatSignals) -> None:
     low = out.lower()
     quoted = sorted((signals.quote_weight.get(q, 1.6) for q in signals.quotes if q.lower() in low), reverse=True)
     if quoted:
-        c.score += sum(quoted[:2])
+        c.link += sum(quoted[:2])
         c.reasons.append("quoted in the channel")
     # The inference is in the words the agent wrote; arguments of its calls execute it and count
     # less (unless the call arguments are all it wrote, e.g. an approval summary).
@@ -164,9 +212,10 @@ def _score(c: Candidate, index: EvidenceIndex, signals: ChatSignals) -> None:
     arg_words = set(content_words(" ".join(call.arguments for call in s.output_tool_calls))) - text_words
     arg_w = 0.4 if text_words else 1.0
     shared = len(text_words & signals.discussion_words) + arg_w * len(arg_words & signals.discussion_words)
-    c.score += min(shared / 6.0, 2.0)
+    c.link += min(shared / 6.0, 2.0)
     fshared = len(text_words & signals.finding_words) + arg_w * len(arg_words & signals.finding_words)
-    c.score += min(fshared / 4.0, 1.6)
+    c.link += min(fshared / 4.0, 1.6)
+    c.score += c.link
     if _reacts_to_error(c.span, index) and c.action_class == "act":
         c.score += 0.5
         c.reasons.append("acts on a failed tool result")
@@ -180,7 +229,7 @@ def _reacts_to_error(span: Span, index: EvidenceIndex) -> bool:
 
 def pick_decision(cands: list[Candidate]) -> Candidate | None:
     """The earliest candidate close to the best score among those that acted or answered."""
-    acting = [c for c in cands if c.action_class in ("act", "answer", "handoff") or c.led_to] or cands
+    acting = [c for c in cands if c.action_class in ("act", "answer", "handoff", "report") or c.led_to] or cands
     if not acting:
         return None
     best = max(c.score for c in acting)

@@ -67,14 +67,19 @@ def root_cause(
 
 def _from_signal(t: Tally, decision: Span | None, signals: list[MissedSignal], agent_was_right: bool) -> None:
     if agent_was_right:
-        t.add("handoff", 1.5, "the agent's inference was right but it did not reach anyone who could act on it in time")
+        # Right but powerless: the failure is in what carried the conclusion onward (usually the
+        # handoff); the channel's explanation below decides between handoff and a tool contract.
+        t.add("handoff", 0.8, "the agent's inference was right but it did not reach anyone who could act on it in time")
         return
     if decision is None or not signals:
         return
     top = signals[0]
     if top.in_agent_context:
+        # Visible but unheeded: the agent owns a share. Whether it is the primary cause depends on
+        # why the signal did not register (stale data shown as current, a buried field), which the
+        # channel's explanation weighs in on.
         t.add(
-            "agent", 2.5,
+            "agent", 1.6,
             f"the signal ({top.name}) was in the agent's context before its decision and it concluded otherwise",
             [decision.ref, *top.context_refs[:2]],
         )

@@ -73,9 +73,9 @@ def root_cause_category(doc: Document, flags: list[LintFlag]) -> str:
     if weights:
         return max(weights, key=lambda k: weights[k])
     for _, t in blocks:
-        m = _LABEL_RX.match(t)
-        if m:
-            return _norm(next(g for g in m.groups() if g))
+        label = _LABEL_RX.match(t)
+        if label:
+            return _norm(next(g for g in label.groups() if g))
     lines = {line for line, _ in blocks}
     if any(f.code in _FLATTENING and f.line in lines for f in flags):
         return "unattributed"

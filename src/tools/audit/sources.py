@@ -76,9 +76,9 @@ def document_date(text: str) -> date | None:
     for line in text.splitlines():
         if _NOT_INCIDENT_DATE.search(line):
             continue  # when a page was fetched or edited says nothing about when the incident happened
-        m = _ISO_RX.search(line)
-        if m:
-            return parse_date(m.group(0))
+        iso = _ISO_RX.search(line)
+        if iso:
+            return parse_date(iso.group(0))
     return None
 
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from tools.lint import vocab
 from tools.lint.document import ActionItem, Document
 from tools.lint.names import TECH_NAMES
-from tools.lint.statements import is_runbook_edit, mentions_prompt
+from tools.lint.sections import FIX_SECTIONS
+from tools.lint.statements import is_runbook_edit, is_vague, mentions_prompt, prompt_edit_match
 
 
 @dataclass
@@ -71,21 +72,21 @@ def agent_names(text: str, declared: Collection[str] = ()) -> set[str]:
     names = {n.lower() for n in declared}
     for rx in _AGENT_NAME_RXS:
         names.update(m.group(1).lower() for m in rx.finditer(text))
-    return names | {n for n in TECH_NAMES}
+    return names | TECH_NAMES
 
 
+# A prompt item that points at an eval target stated elsewhere ("… gated on the eval").
 _GATED_RX = re.compile(r"\b(?:gated on|measured (?:on|by|with)|checked (?:on|by|against)|validated (?:on|by|against)"
                        r"|passes? (?:the )?eval|behind (?:the|an?) eval)\b", re.I)
 
 
-
-
 def _evaluated_prompt_change(items: list[ActionItem], fix_texts: list[str]) -> bool:
+    """A prompt *edit* that carries, or points at, a named eval with a target rate."""
     texts = [i.full for i in items] + fix_texts
     any_eval_target = any(vocab.has_eval_target(t) for t in texts)
     for text in texts:
-        if not mentions_prompt(text) and "examples" not in text.lower():
-            continue
+        if prompt_edit_match(text) is None:
+            continue  # "… checked on every prompt change" mentions prompts but changes none
         if vocab.has_eval_target(text) or (any_eval_target and _GATED_RX.search(text)):
             return True
     return False
@@ -103,8 +104,8 @@ _SYSTEM_FIX = re.compile(
 
 def is_system_fix(item: ActionItem) -> bool:
     """An action item that changes a tool, data, guardrail or escalation path (not words in a doc)."""
-    if is_runbook_edit(item.text) or mentions_prompt(item.text):
-        return False
+    if is_runbook_edit(item.text) or mentions_prompt(item.text) or is_vague(item.text):
+        return False  # words in a doc or a prompt, or a wish, address no tool or data
     if item.kind and _SYSTEM_KIND.search(item.kind):
         return True
     return bool(_SYSTEM_FIX.search(item.text))
@@ -118,9 +119,7 @@ def build_context(
     agents: Collection[str] = (),
 ) -> Context:
     text = doc.text()
-    fix_texts = [
-        s.text for s in doc.sentences() if s.section.value in ("action_items", "context_change")
-    ]
+    fix_texts = [s.text for s in doc.sentences(FIX_SECTIONS)]
     return Context(
         agent_involved=is_agent_involved(doc) if agent_involved is None else agent_involved,
         agent_names=agent_names(text, agents),

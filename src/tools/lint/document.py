@@ -82,14 +82,40 @@ class Document:
     # Names the document shows as people: authors, owners, @-mentions, transcript speakers.
     people_hints: set[str] = field(default_factory=set)
 
+    _all: list[Sentence] | None = field(default=None, init=False, repr=False)
+    _next: dict[tuple[int, int], str] = field(default_factory=dict, init=False, repr=False)
+    _section_text: dict[tuple[SectionKind, str], str] = field(default_factory=dict, init=False, repr=False)
+
+    def all_sentences(self) -> list[Sentence]:
+        """Every sentence, split once (rules ask many times; big files must stay linear)."""
+        if self._all is None:
+            self._all = [s for b in self.blocks if b.kind is not BlockKind.HEADING for s in split_sentences(b)]
+            for cur, nxt in zip(self._all, self._all[1:], strict=False):
+                if nxt.block is cur.block:
+                    self._next[(id(cur.block), cur.start)] = nxt.text
+        return self._all
+
     def sentences(self, sections: Iterable[SectionKind] | None = None) -> Iterator[Sentence]:
+        """Sentences of the given sections; by default all but META (the drafter's own flag table)."""
         wanted = set(sections) if sections is not None else None
-        for block in self.blocks:
-            if block.kind is BlockKind.HEADING:
+        for s in self.all_sentences():
+            if (s.section is SectionKind.META) if wanted is None else (s.section not in wanted):
                 continue
-            if block.section is SectionKind.META if wanted is None else block.section not in wanted:
-                continue
-            yield from split_sentences(block)
+            yield s
+
+    def next_sentence(self, sentence: Sentence) -> str:
+        """The sentence after this one in the same block, or ''."""
+        self.all_sentences()
+        return self._next.get((id(sentence.block), sentence.start), "")
+
+    def section_text(self, block: Block) -> str:
+        """All text under the same heading as the block."""
+        key = (block.section, block.heading)
+        if key not in self._section_text:
+            self._section_text[key] = " ".join(
+                b.text for b in self.blocks if b.section == block.section and b.heading == block.heading
+            )
+        return self._section_text[key]
 
     def text(self) -> str:
         return "\n".join(b.text for b in self.blocks if b.section is not SectionKind.META)

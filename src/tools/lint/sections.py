@@ -42,9 +42,9 @@ _PATTERNS: tuple[tuple[SectionKind, str], ...] = (
     (SectionKind.CONTEXT_CHANGE, r"change to (?:its |the agent's )?context|context changes?|context or tools"),
     (SectionKind.WENT_WELL, r"went (well|right)|got lucky|where we were lucky|^lucky|good news"),
     (SectionKind.ACTION_ITEMS, r"action items?|follow[- ]?ups?|next steps|corrective|preventi|remediation"
-     r"|what we('| wi)ll (change|do)|to-?dos?|^fix(es)?$|^actions?$|and actions|recommendations|^improvements$"
+     r"|what we('| wi)ll (change|do)|what we('re| are) (doing|changing)|to-?dos?|^fix(es)?$|^actions?$|and actions|recommendations|^improvements$"
      r"|^(?:follow-up )?tasks$|what('s| is) next|going forward|work items"),
-    (SectionKind.ROOT_CAUSE, r"root[- ]?causes?|\bcauses?\b|\bwhy\b|whys|what went wrong|went wrong"
+    (SectionKind.ROOT_CAUSE, r"root[- ]?causes?|\brca\b|\bcauses?\b|\bwhy\b|whys|what went wrong|went wrong"
      r"|^(technical |incident |failure |causal )?analysis$|what failed|failure mode"),
     (SectionKind.CONTRIBUTING, r"contribut"),
     (SectionKind.TRIGGER, r"^trigger"),

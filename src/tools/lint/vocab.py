@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-I = re.I
+IGNORECASE = re.I
 
 # --- the agent -------------------------------------------------------------------------------
 
@@ -16,10 +16,11 @@ I = re.I
 AI_STRONG = re.compile(
     r"\b(?:LLMs?|large language models?|language models?|hallucinat\w*|system prompts?|system messages?"
     r"|prompt[- ]engineering|prompt templates?|few-shot|tool[- ]calls?|agentic|AI[- ](?:agents?|assistants?)"
-    r"|retrieval[- ]augmented|prompt[- ]injection|[\w]+-(?:agent|assistant|copilot)s?"
+    r"|retrieval[- ]augmented|prompt[- ]injection|[\w]+-(?:agent|assistant|copilot)s?|[\w-]+'s (?:system )?prompt"
+    r"|(?:agent|bot|assistant|model|planner|classifier)(?:'s)? prompts?"
     r"|(?:ops|coding|triage|remediation|pipeline|migration|merge|deploy|planner|paging|routing|autoscaling|scaling"
     r"|inventory|research)\s(?:agent|assistant)s?)\b",
-    I,
+    IGNORECASE,
 )
 # Weaker hints; several together make the case.
 AI_WEAK = re.compile(
@@ -30,7 +31,7 @@ AI_WEAK = re.compile(
 NON_AI_AGENT = re.compile(
     r"\b(?:user|consul|monitoring|datadog|ssm|host|build|puppet|collection|reporting|collector|metrics|logging"
     r"|ssh|travel|insurance|human|customer service|call[- ]cent(?:er|re)|anetd|cloudwatch|kubelet|node)[- ]agents?\b",
-    I,
+    IGNORECASE,
 )
 # The agent as the subject of a reasoning or acting verb: "the agent concluded", "ops-agent ran".
 AGENT_ACTS = re.compile(
@@ -40,7 +41,7 @@ AGENT_ACTS = re.compile(
     r"|called|chose|picked|ran|executed|restarted|deleted|followed|answered|replied|told|closed|paged|retried"
     r"|applied|quoted|invented|made up|hallucinat\w*|read|saw|had|took|generated|suggested|proposed|recommended"
     r"|approved|sent|emailed|merged|purged|dropped|zeroed|refunded|offered|promised|misunderstood|got|kept|was|did)\b",
-    I,
+    IGNORECASE,
 )
 
 # An AI actor named in a statement: enough to put that statement in an agent's story even when
@@ -63,11 +64,12 @@ PROMPT_OTHER_SENSE = re.compile(
     r"|engineer|approver|person)|prompt(?:ed|ing)?\s+(?:the|a|an)\s+\w*\s*(?:user|human|operator|on-?call|reviewer"
     r"|customer|engineer|approver|person|team|rollback|restart)|\bprompt(?:ly)?\s+(?:response|reply|action|rollback"
     r"|attention|escalation|fix|mitigation|restore|recovery)|\bpromptly\b|\bprompted\b|\bprompting\s+(?:the|a|an|us|them|him|her|engineers?|teams?)\b",
-    I,
+    IGNORECASE,
 )
 # The agent's instructions, whatever the team calls them.
 PROMPT_NOUN = (
-    r"(?:system[- ]prompts?|system messages?|prompt templates?|prompts?|(?:agent|bot|assistant|model|LLM)(?:'s)?"
+    r"(?:system[- ]prompts?|system messages?|system instructions?|prompt templates?|prompts?(?![-\w])"
+    r"|(?:agent|bot|assistant|model|LLM)(?:'s)?"
     r" instructions?|(?:its|their|the agent's|the bot's|the model's) instructions?|few-shot examples?|meta-?prompts?"
     r"|custom instructions?|prompt wording)"
 )
@@ -78,7 +80,7 @@ RUNBOOK_NOUN = (
     r"(?:run-?books?|play-?books?|\bSOPs?\b|standard operating procedures?|(?:knowledge[- ]base|KB|help[- ]cent(?:er|re)"
     r"|wiki|confluence|FAQ|help|support|policy) (?:articles?|pages?|entr(?:y|ies))|\bFAQs?\b|documentation|\bdocs?\b"
     r"|(?:rules?|policy|process|design|reference|schema|onboarding|operations|ops|procedure) documents?|procedure"
-    r"(?: docs?| documents?)?|operating guide|guidelines?|checklists?)"
+    r"(?: docs?| documents?)?|guides?\b|guidelines?|checklists?)"
 )
 
 # --- rejection and negation ------------------------------------------------------------------
@@ -92,7 +94,7 @@ REJECTION = re.compile(
     r"|previous|initial) (?:draft|version)|not (?:a|an) (?:\w+ )?(?:failure|error|mistake|problem)"
     r"|not (?:\w+'s )?(?:fault|mistake)|(?:do not|don't|did not|didn't) (?:think|believe|consider)"
     r"|blameless|we are not blaming|isn't (?:about|a)|wasn't (?:about|a))\b",
-    I,
+    IGNORECASE,
 )
 
 # Cues strong enough to reject what the *previous* sentence said, quoted or not.
@@ -101,10 +103,10 @@ REJECTION_NEXT = re.compile(
     r" happened|that(?:'s| is| was) not (?:true|fair|right|the case|what)|we disagree|we reject|misses the point"
     r"|(?:is|was) the wrong (?:question|framing|lesson)|would be (?:wrong|unfair)|not (?:a|the) (?:useful|right) (?:question"
     r"|framing))\b",
-    I,
+    IGNORECASE,
 )
 
-NEGATION_BEFORE = re.compile(r"\b(?:not|no|never|n't|nothing|without|nor|isn't|wasn't|rather than|instead of)\W+(?:\w+\W+){0,3}$", I)
+NEGATION_BEFORE = re.compile(r"\b(?:not|no|never|n't|nothing|without|nor|isn't|wasn't|rather than|instead of)\W+(?:\w+\W+){0,3}$", IGNORECASE)
 
 # --- measurability ---------------------------------------------------------------------------
 
@@ -116,13 +118,13 @@ IDENTIFIER = re.compile(
 NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?\s*(?:%|ms|s\b|m\b|h\b|min|sec|hours?|days?|minutes?|seconds?|x\b)?")
 EVAL_REF = re.compile(
     r"\beval(?:uation)?s?\b(?:\s+(?:set|suite|case|cases|dataset))?|\bbenchmark\b|\breplays?\b|\btest suite\b|\bgolden set\b",
-    I,
+    IGNORECASE,
 )
 RATE_REF = re.compile(
     r"\d+(?:\.\d+)?\s*%|\brate\b|\b(?:below|under|above|at most|at least|less than|more than|no more than|fewer than"
     r"|within|≥|≤|>=|<=|<|>)\s*\d|\b\d+\s*/\s*\d+\b|\b0 (?:\w+ ){0,3}(?:in|over|per|across)\b|\bpass(?:es|ing)?\b"
     r"|\brecall\b|\bprecision\b|\baccuracy\b",
-    I,
+    IGNORECASE,
 )
 
 

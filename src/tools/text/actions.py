@@ -32,6 +32,12 @@ ACT_VERBS = frozenset(
     block unblock ban suspend page escalate assign reassign open file book schedule reschedule order
     ship mark tag label quarantine isolate release migrate alter backfill reindex rotate reset flush
     invalidate evict drain cordon upload archive trigger invoke call discount credit debit void
+    promote demote rollout enable activate deactivate retire decommission provision deprovision restore
+    recover repair fix resubmit retry requeue replay hold unhold sign dispatch route reroute forward
+    settle reconcile adjust allocate deny allow allowlist blocklist whitelist blacklist freeze unfreeze
+    lock unlock restrict mute unmute snooze acknowledge ack silence override overwrite replace import
+    export sync resync load unload install uninstall upgrade downgrade patch configure reconfigure
+    reserve assign dismiss ignore accept decline confirm notify contain remediate
     """.split()
 )
 
@@ -89,11 +95,20 @@ def _mentions_sql(tool_name: str, arguments: str) -> bool:
     return any(p in ("sql", "query") for p in name_parts(tool_name)) or '"sql"' in arguments.lower() or '"query"' in arguments.lower()
 
 
-_STATUS_VERBS = frozenset({"post", "notify", "comment", "announce", "update", "message", "reply", "respond"})
-_STATUS_NOUNS = frozenset({"channel", "slack", "status", "update", "message", "thread", "ticket", "comment", "teams"})
+_REPORT_VERBS = frozenset({"post", "notify", "comment", "announce", "inform", "message", "broadcast"})
+_STATUS_VERBS = _REPORT_VERBS | {"update", "reply", "respond", "send"}
+_STATUS_NOUNS = frozenset({
+    "channel", "slack", "status", "update", "message", "thread", "ticket", "comment", "teams", "summary",
+    "note", "notification",
+})
 
 
 def is_status_post(tool_name: str) -> bool:
-    """A call that reports to people (post_to_channel, comment_on_ticket) rather than changing a system."""
+    """A call that reports to people (post_to_channel, notify_account_manager, comment_on_ticket) rather
+    than changing a system: it carries a conclusion drawn earlier, it is rarely where it was drawn."""
     parts = name_parts(tool_name)
-    return bool(parts) and parts[0] in _STATUS_VERBS and (len(parts) == 1 or any(p in _STATUS_NOUNS for p in parts))
+    if not parts:
+        return False
+    if parts[0] in _REPORT_VERBS:
+        return True
+    return parts[0] in _STATUS_VERBS and any(p in _STATUS_NOUNS for p in parts[1:])

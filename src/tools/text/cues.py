@@ -127,7 +127,10 @@ TOOL_CUES = _c(
     r"\b(no|without an?) (idempotency|status|error|retry|dedupe|header|field|flag)\b",
     r"\b(swallow\w*|catches the exception|returned (an )?empty|empty (list|result)|status ok)\b",
     r"\btool (should|could) have (told|returned|said|shown)\b",
-    r"\b(schema|contract|payload) (doesn'?t|does not|lacks|has no|never)\b",
+    r"\b(schema|contract|payload|description|docstring|tool docs?) (doesn'?t|does not|lacks|has no|never)\b",
+    r"\b(doesn'?t|does not|never) (mention|say|document|expose|surface|report)s?\b",
+    r"\b(turns|turned|maps|mapped|converts|converted) (any |every |the )?[\w\- ]{0,30}into\b",
+    r"\b(truncat\w+|cap(s|ped)? (at|to)|only (keeps|kept|passes|passed|takes|took))\b",
 )
 DATA_CUES = _c(
     r"\b(stale|outdated|out of date|old version|superseded|obsolete|deprecated)\b",
@@ -135,7 +138,13 @@ DATA_CUES = _c(
     r"\b(hasn'?t|has not|hadn'?t) (been )?(refreshed|synced|updated|re-?indexed)\b",
     r"\b(sync|refresh|export|import|index\w*|catalog|crawl\w*)\b[^.]{0,40}\b(fail\w*|broken|expired|stopped|behind)\b",
     r"\b(no|missing) (article|doc|document|entry|record|page|policy)\b",
-    r"\b(index|kb|knowledge base|docs?|map|catalog|directory|wiki|config file)\b[^.]{0,40}\b(wrong|stale|still|old)\b",
+    r"\b(index|kb|knowledge base|docs?|map|catalog|directory|wiki|config file|table|list|feed|export|cmdb|"
+    r"registry|roster|mapping|dataset)\b[^.]{0,40}\b(wrong|stale|still|old|outdated|dated|out of date)\b",
+    r"\b(import|export|sync|refresh|ingestion|ingest|etl|load|crawl|backfill)( job)?\b[^.]{0,40}\b(fail\w*|broken|"
+    r"skip\w*|stopped|behind|lag\w*)\b",
+    r"\b(isn'?t|is not|wasn'?t|was not|never) (in|part of) the (index|kb|table|list|catalog|docs?|map|feed|export)\b",
+    r"\b(not ours|no longer ours|released back|reassigned|moved to)\b",
+    r"\b(schema change|format change|changed (the )?(file )?(layout|format|schema|locale))\b",
 )
 HANDOFF_CUES = _c(
     r"\b(approv\w+)\b",

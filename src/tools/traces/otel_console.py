@@ -28,7 +28,7 @@ from tools.errors import BadInput
 from tools.jsonio import decode, read_bytes
 from tools.model.trace import Span, SpanEvent, Trace
 from tools.traces.dialects import Draft, to_span
-from tools.traces.otlp_values import first_str, iso_to_ns, norm_id, span_kind, status_of, time_ns
+from tools.traces.otlp_values import first_str, iso_to_ns, iter_dicts, norm_id, span_kind, status_of, time_ns
 from tools.traces.sniff import Sample
 from tools.traces.tree import finalize
 
@@ -149,7 +149,7 @@ def _to_span(obj: dict[str, Any], source_file: str) -> Span | None:
     d = Draft(
         name=name if isinstance(name, str) else "",
         attrs=attrs,
-        events=[_event(e) for e in obj.get("events") or () if isinstance(e, dict)],
+        events=[_event(e) for e in iter_dicts(obj.get("events"))],
         otel_kind=span_kind(kind_raw),
         status=status_of(obj.get("status_code", status.get("status_code"))),
         status_message=first_str(obj.get("status_message"), status.get("description")),

@@ -4,7 +4,7 @@ Three physical forms (formats.md §1):
 - one JSON document (`TracesData` / `ExportTraceServiceRequest`, or a JSON array of them);
   up to `STREAM_THRESHOLD` bytes it is parsed in one `orjson.loads`, above that its
   `resourceSpans` items are streamed with ijson so the raw bytes and the whole parsed tree are
-  never held at once;
+  never held at once (unless the file is just one or two giant items: see `_many_items`);
 - JSON Lines (the OTLP file exporter): one whole `TracesData` per line, read line by line;
 - either of the above for the logs signal (`resourceLogs`).
 Also accepted: the pre-1.0 `instrumentationLibrarySpans` name and Grafana Tempo's `batches`.
@@ -13,6 +13,7 @@ Also accepted: the pre-1.0 `instrumentationLibrarySpans` name and Grafana Tempo'
 from __future__ import annotations
 
 import codecs
+import mmap
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -33,6 +34,11 @@ _FIRST_LINE_MAX = 64 * 1024 * 1024  # longest first line tried as a JSON Lines r
 _PROGRESS_STEP = 4 * 1024 * 1024
 _TOP_KEYS: dict[Signal, tuple[str, ...]] = {"spans": ("resourceSpans", "batches"), "logs": ("resourceLogs",)}
 _SIGNAL_RE = re.compile(rb'"(resourceSpans|resourceLogs|batches)"\s*:')
+_MIN_STREAM_ITEMS = 4
+_SCOPE_NEEDLES: dict[Signal, tuple[bytes, ...]] = {
+    "spans": (b'"scopeSpans"', b'"instrumentationLibrarySpans"'),
+    "logs": (b'"scopeLogs"', b'"instrumentationLibraryLogs"'),
+}
 _UTF16_32_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
 
 try:  # the C backend is several times faster; fall back to whatever ijson picked
@@ -70,7 +76,7 @@ class Source:
                 self.shape = "jsonl"
                 fh.seek(0)
                 yield from self._lines(fh, size)
-            elif size > STREAM_THRESHOLD:
+            elif size > STREAM_THRESHOLD and _many_items(fh, self.signal):
                 fh.seek(0)
                 yield from self._stream(fh, size)
             else:
@@ -180,6 +186,22 @@ def _is_jsonl(first: bytes, fh: BinaryIO) -> bool:
         return False
     rest = fh.read(4096)
     return bool(rest.strip())
+
+
+def _many_items(fh: BinaryIO, signal: Signal) -> bool:
+    """Whether streaming pays: it bounds memory by the largest `resourceSpans` item, so a file
+    that is one or two giant items is parsed whole instead (ijson would build the same tree,
+    slower and without orjson's shared keys). Counting the scope-list keys is a C-speed scan;
+    a key inside a JSON string is escaped (`\\"scopeSpans\\"`) and does not match."""
+    needles = _SCOPE_NEEDLES[signal]
+    with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+        found = 0
+        for needle in needles:
+            pos = mm.find(needle)
+            while pos >= 0 and found < _MIN_STREAM_ITEMS:
+                found += 1
+                pos = mm.find(needle, pos + len(needle))
+    return found >= _MIN_STREAM_ITEMS
 
 
 def _parses(line: bytes) -> bool:

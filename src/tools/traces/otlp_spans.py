@@ -3,6 +3,8 @@
 The transport-level decoding lives here: ids to lowercase hex, nanosecond times from strings or
 numbers, kind and status from ints or names, defaults for omitted fields, attributes flattened
 to a dict of decoded values, events kept. What the attributes *mean* is the dialects' job.
+The OTel span kind and the instrumentation scope name have no `Span` field; they are added to
+`attributes` as `span.kind` (lowercase, as Jaeger/Zipkin tag it) and `otel.scope.name`.
 """
 
 from __future__ import annotations
@@ -27,13 +29,19 @@ def spans_of(
     service = first_str(res_attrs.get("service.name"))
     for scope in _scope_lists(resource_spans):
         spans = scope.get("spans")
+        scope_name = _scope_name(scope)
         for raw in spans if isinstance(spans, list) else ():
             if type(raw) is dict:
-                yield span_of(raw, service, container, source_file, logs)
+                yield span_of(raw, service, container, source_file, logs, scope_name)
 
 
 def span_of(
-    raw: dict[str, Any], service: str | None, container: str, source_file: str, logs: LogIndex | None
+    raw: dict[str, Any],
+    service: str | None,
+    container: str,
+    source_file: str,
+    logs: LogIndex | None,
+    scope: str | None = None,
 ) -> Span | None:
     span_id = norm_id(raw.get("spanId"))
     if span_id is None:
@@ -48,6 +56,7 @@ def span_of(
         attrs=attributes(raw.get("attributes")),
         events=_events(raw.get("events")),
         otel_kind=span_kind(raw.get("kind")),
+        scope=scope,
         status=status_of(status.get("code")),
         status_message=first_str(status.get("message")),
     )
@@ -81,6 +90,11 @@ def _events(raw: Any) -> list[SpanEvent]:
                 )
             )
     return out
+
+
+def _scope_name(scope: dict[str, Any]) -> str | None:
+    info = scope.get("scope", scope.get("instrumentationLibrary"))
+    return first_str(info.get("name")) if isinstance(info, dict) else None
 
 
 def _scope_lists(resource_spans: dict[str, Any]) -> list[dict[str, Any]]:

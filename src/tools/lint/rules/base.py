@@ -55,8 +55,7 @@ def fix_statements(doc: Document) -> Iterator[Statement]:
 
 def section_text(doc: Document, sentence: Sentence) -> str:
     """All text under the same heading as the sentence."""
-    block = sentence.block
-    return " ".join(b.text for b in doc.blocks if b.section == block.section and b.heading == block.heading)
+    return doc.section_text(sentence.block)
 
 
 def in_agent_story(doc: Document, ctx: Context, st: Statement) -> bool:
@@ -67,13 +66,7 @@ def in_agent_story(doc: Document, ctx: Context, st: Statement) -> bool:
 
 
 def next_sentence(doc: Document, sentence: Sentence) -> str:
-    found = False
-    for s in doc.sentences():
-        if found:
-            return s.text if s.block is sentence.block else ""
-        if s.block is sentence.block and s.start == sentence.start:
-            found = True
-    return ""
+    return doc.next_sentence(sentence)
 
 
 _QUOTES = "\"'“”‘’«»"
@@ -87,7 +80,9 @@ def _quoted(text: str, start: int, end: int) -> bool:
 
 
 def is_rejected(text: str, start: int, end: int, following: str = "") -> bool:
-    """The match is raised in order to be rejected: a cue before it, or quoted and rejected around it."""
+    """The match is raised in order to be rejected: a cue before it, quoted and rejected, or only asked."""
+    if text.rstrip(" \"'”’)*_").endswith("?"):
+        return True  # a question is not a claim ("Was this Olivia's mistake?")
     for m in vocab.REJECTION.finditer(text):
         if m.start() <= start:
             return True

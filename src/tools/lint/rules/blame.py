@@ -18,6 +18,7 @@ from tools.lint.document import Document
 from tools.lint.models import FlagCode, LintFlag
 from tools.lint.names import TECH_NAMES, is_given_name
 from tools.lint.rules.base import Statement, flag, is_rejected, next_sentence
+from tools.lint.sections import CAUSE_SECTIONS
 
 _CHECK_VERBS = (
     r"(?:check|test|verify|read|follow|review|notice|look|wait|ask|run|update|escalate|validate|double-check|confirm"
@@ -38,11 +39,13 @@ _BLAME_VP = re.compile(
     r"(?:\s+[\w`./-]+){0,5}?\s+(?:the\s+)?(?:wrong|incorrect)"
     r"|(?:ran|run|executed|applied|deployed|merged|approved|pushed|shipped|released|changed|edited|deleted|dropped"
     r"|restarted|rebooted|migrated|rolled out)(?:\s+[\w`./-]+){0,6}?\s+without\s+(?:the\s+|a\s+|any\s+|first\s+)?"
-    r"(?:[\w`-]+\s+){0,2}?[`-]*(?:dry-?run|flag|review\w*|approv\w*|test\w*|check\w*|read\w*|look\w*|backup|confirm\w*"
+    r"(?:[\w`-]+\s+){0,4}?[`-]*(?:dry-?run|flag|review\w*|approv\w*|test\w*|check\w*|read\w*|look\w*|backup|confirm\w*"
     r"|canary|staging|verif\w*|validat\w*|notif\w*|tell\w*|ask\w*|consult\w*|permission|sign-?off)"
     r"|bypass\w*|circumvent\w*|overr(?:o|i)de\w*|went around"
     r"|made (?:a|an|the) (?:\w+\s+)?(?:mistake|error|typo|blunder|slip)"
-    r"|introduced (?:a|an|the) (?:\w+\s+)?(?:bug|typo|error|mistake)|(?:is|was) to blame|(?:is|was) at fault)",
+    r"|introduced (?:a|an|the) (?:\w+\s+)?(?:bug|typo|error|mistake)|(?:is|was) to blame|(?:is|was) at fault"
+    r"|(?:is|was) (?:solely |directly )?responsible for (?:the|this|our) (?:\w+\s+)?(?:outage|incident|failure|breakage"
+    r"|downtime|regression|problem|mistake))",
     re.I,
 )
 # Words right before the person: "human error by", "blame lies with", "because", "if … had".
@@ -63,7 +66,7 @@ _CAUSE_AFTER = re.compile(
 )
 _POSSESSIVE = re.compile(
     r"^'s?\s+(?:own\s+|\w+\s+)?(?:mistake|error|fault|typo|blunder|carelessness|negligence|oversight|slip|screw-?up"
-    r"|bad|botched|untested|faulty|broken|wrong|sloppy|careless|part\b)",
+    r"|bad|botched|untested|faulty|broken|wrong|sloppy|careless)",
     re.I,
 )
 
@@ -79,7 +82,7 @@ class _Person:
     name: str
 
 
-def _people_in(text: str, ctx: Context) -> Iterator[_Person]:
+def _people_in(text: str, ctx: Context, handles: re.Pattern[str] | None) -> Iterator[_Person]:
     """Spans in `text` that name a person (not an agent, not a service)."""
     seen: set[int] = set()
     for m in re.finditer(_MENTION, text):
@@ -87,20 +90,37 @@ def _people_in(text: str, ctx: Context) -> Iterator[_Person]:
             seen.add(m.start())
             yield _Person(m.start(), m.end(), m.group(0))
     for m in re.finditer(rf"(?<![\w@]){_WORD}", text):
-        if m.start() in seen or not _is_person(m.group(0), ctx):
+        if m.start() in seen or not _is_person(m.group(0), ctx) or _inside_proper_noun(text, m.start()):
             continue
         end = m.end()
         surname = _SURNAME.match(text, end)
         if surname and surname.group(0).strip().lower() not in TECH_NAMES:
             end = surname.end()  # "Dana Whitfield": the blame verb follows the full name
         yield _Person(m.start(), end, text[m.start() : end])
-    for name in ctx.people:
-        # Chat handles ("jsmith", "tom.r") are lower-case: find them as whole tokens.
-        if len(name) < 3 or name in ctx.agent_names:
-            continue
-        for m in re.finditer(rf"(?<![\w@.]){re.escape(name)}(?![\w-]|\.\w)", text, re.I):
+    if handles is not None:
+        # Chat handles ("jsmith", "tom.r") are often lower-case: find them as whole tokens.
+        for m in handles.finditer(text):
             if m.start() not in seen and not m.group(0)[0].isupper():
                 yield _Person(m.start(), m.end(), m.group(0))
+
+
+def _handles_rx(ctx: Context) -> re.Pattern[str] | None:
+    names = sorted((n for n in ctx.people if len(n) >= 3 and n not in ctx.agent_names), key=len, reverse=True)
+    if not names:
+        return None
+    return re.compile(rf"(?<![\w@.])(?:{'|'.join(map(re.escape, names))})(?![\w-]|\.\w)", re.I)
+
+
+def _inside_proper_noun(text: str, start: int) -> bool:
+    """'Lockheed Martin', 'Wells Fargo': a given name right after a capitalized word mid-sentence is an organisation."""
+    prev = re.search(r"([A-Z][\w&.-]*)\s+$", text[:start])
+    if prev is None:
+        return False
+    before = text[: prev.start()]
+    # The capitalized word opens the sentence or a clause ("Yesterday Martin …"): the name stands alone.
+    if not before.strip() or re.search(r"[.:;!?,(]\s*$", before):
+        return False
+    return not re.fullmatch(r"(?:Dr|Mr|Mrs|Ms|Mx|Prof)\.?", prev.group(1))
 
 
 def _is_person(name: str, ctx: Context) -> bool:
@@ -110,8 +130,28 @@ def _is_person(name: str, ctx: Context) -> bool:
     return low in ctx.people or is_given_name(name)
 
 
-def _blames(text: str, person: _Person) -> re.Match[str] | None:
+# "carelessness on X's part", "human error on X's part" — but not "great work on X's part".
+_PART_BEFORE = re.compile(r"(?:careless\w*|negligen\w*|sloppi\w*|error|mistake|oversight|lapse|failure|inattention"
+                          r"|incompetence|laziness)\W+(?:\w+\W+){0,2}?on\s+$", re.I)
+# A cause statement that is nothing but a name: "Root cause: Lucas."
+_BARE_CAUSE = re.compile(r"^\W*(?:root[- ]?cause|cause|rca|trigger)\W*:\W*$", re.I)
+
+
+# In a cause section, "because X hard-coded the URL" makes X's act the cause, whatever the verb.
+_BECAUSE_BEFORE = re.compile(r"\b(?:because|since|as a result of|due to)\s+$", re.I)
+_PAST_ACT = re.compile(r"^\s+(?:had\s+)?(?:\w+ly\s+)?(?!(?:rolled|restored|fixed|mitigated|noticed|caught|found|paged"
+                       r"|escalated|reverted|declared|recovered|resolved|helped|joined|spotted|flagged|reported"
+                       r"|stopped|contained|alerted|asked|confirmed)\b)[a-z-]+ed\b", re.I)
+
+
+def _blames(text: str, person: _Person, in_cause: bool = False) -> re.Match[str] | None:
     before, after = text[: person.start], text[person.end :]
+    if in_cause and _BECAUSE_BEFORE.search(before) and _PAST_ACT.match(after):
+        return _BECAUSE_BEFORE.search(before)
+    if re.match(r"^'s?\s+part\b", after) and _PART_BEFORE.search(before):
+        return _PART_BEFORE.search(before)
+    if _BARE_CAUSE.match(before) and re.fullmatch(r"\W*", after):
+        return _BARE_CAUSE.match(before)
     for m in (_BLAME_VP.match(after), _POSSESSIVE.match(after)):
         if m:
             return m
@@ -143,10 +183,12 @@ _SYSTEMIC = (
 )
 
 
-def _suggestion(matched: str) -> str:
-    for rx, phrase in _SYSTEMIC:
-        if rx.search(matched):
-            return f"Rephrase systemically: describe what the system allowed, e.g. '{phrase}'."
+def _suggestion(matched: str, sentence: str) -> str:
+    # The matched blame phrase decides first; the rest of the sentence only when the phrase is silent.
+    for text in (matched, sentence):
+        for rx, phrase in _SYSTEMIC:
+            if rx.search(text):
+                return f"Rephrase systemically: describe what the system allowed, e.g. '{phrase}'."
     return ("Rephrase systemically: describe what the system allowed, e.g. 'the deployment pipeline accepted an "
             "unvalidated config', and name the missing check or signal.")
 
@@ -157,16 +199,17 @@ WHY = ("The sentence makes a named person the cause. Blame teaches people to hid
 
 def check(doc: Document, ctx: Context) -> list[LintFlag]:
     out = []
+    handles = _handles_rx(ctx)
     for s in doc.sentences():
-        for person in _people_in(s.text, ctx):
+        for person in _people_in(s.text, ctx, handles):
             if _is_agent_subject(s.text, person):
                 continue
-            m = _blames(s.text, person)
+            m = _blames(s.text, person, in_cause=s.section in CAUSE_SECTIONS)
             if m is None:
                 continue
             if is_rejected(s.text, person.start, person.end, next_sentence(doc, s)):
                 continue
             st = Statement(s.text, s.line, s.block.field, sentence=s)
-            out.append(flag(FlagCode.BLAME_LANGUAGE, st, WHY, _suggestion(m.group(0) + " " + s.text)))
+            out.append(flag(FlagCode.BLAME_LANGUAGE, st, WHY, _suggestion(m.group(0), s.text)))
             break
     return out

@@ -22,6 +22,7 @@ from tools.lint.rules.base import (
     is_rejected,
     next_sentence,
 )
+from tools.lint.statements import blank_other_prompt_senses, first_match, prompt_edit_match
 
 P = vocab.PROMPT_NOUN
 _GAP = r"(?:\W+(?!(?:and|but|while|because|so)\b)\w+){0,8}?\W+"
@@ -49,26 +50,16 @@ _CAUSE = (
                r"(?:instructions?|guidance|rules)\b", re.I),
     re.compile(rf"\b(?:nobody|no one|we never|we did ?n[o']t)\s+(?:\w+\s+){{0,6}}?(?:in|to|into)\s+(?:the\s+|its\s+|their\s+)?"
                rf"(?:[\w-]+\s+)?{P}", re.I),
+    re.compile(rf"{P}{_GAP}(?:should|could|ought to) have (?:been )?(?:said|told|mentioned|included|stressed|warned"
+               r"|covered|specified|explained|clearer|more explicit|more specific|emphasi[sz]ed|required|forbidden"
+               r"|instructed|asked)\b", re.I),
+    re.compile(r"\b(?:ambiguous|vague|unclear|missing|incomplete|conflicting|contradictory|confusing|insufficient|poor"
+               r"|weak|misleading)\s+(?:\w+\s+)?(?:instructions?|wording|guidance|rules|examples)\s+(?:in|of|from)\s+"
+               rf"(?:the\s+|its\s+|their\s+)?(?:[\w'-]+\s+){{0,2}}?{P}", re.I),
+    re.compile(rf"\b(?:traced|trace|tracked|narrowed)\s+(?:it|this|the \w+)\s+(?:back\s+)?(?:down\s+)?to\s+(?:the\s+|its\s+)?"
+               rf"(?:[\w'-]+\s+){{0,2}}?{P}|\b(?:lies|lay|was|is)\s+in\s+(?:the\s+|its\s+)(?:[\w'-]+\s+){{0,2}}?{P}", re.I),
     re.compile(r"\bprompt[- ]engineering\b", re.I),
 )
-_EDIT = (
-    r"(?:update|tweak|clarify|reword|re-?write|revise|improve|adjust|tune|refine|change|edit|fix|amend|extend"
-    r"|strengthen|expand|harden|modify|rephrase|tighten|iterate on|make|stress|emphasi[sz]e|patch|polish|rework)\w*"
-)
-# The prompt as the fix: edit it, add to it, better prompt engineering.
-_FIX = (
-    re.compile(rf"\b{_EDIT}\b(?:\W+(?!(?:and|but|so|then)\b)\w+){{0,8}}?\W+(?:the\W+|its\W+|our\W+|their\W+)?"
-               rf"(?:[\w-]+\W+){{0,3}}?{P}", re.I),
-    re.compile(rf"\b(?:add|append|insert|include|put|inject)\w*\b.{{0,120}}?\b(?:to|in|into)\s+(?:the\s+|its\s+|our\s+"
-               rf"|their\s+)?(?:[\w'-]+\s+){{0,3}}?{P}", re.I),
-    re.compile(r"\bprompt[- ]engineering\b|\bbetter prompt(?:s|ing)?\b|\bmore instructions?\b", re.I),
-    re.compile(rf"{P}\s+(?:tweaks?|changes?|updates?|fix(?:es)?|wording changes?)\b", re.I),
-)
-# Moving a rule *out of* the prompt into code, or rolling a revision back, is not a prompt tweak.
-_AWAY = re.compile(rf"\b(?:move|moving|moved|remove|removing|removed|take|taking|pull)\w*\b.{{0,60}}\b(?:from|out of)\s+"
-                   rf"(?:the\s+|its\s+)?(?:[\w-]+\s+)?{P}|\broll(?:ed|ing)?\s+(?:back\s+)?(?:the\s+)?{P}\s*(?:\w+\s+)?back"
-                   r"|\bversion(?:ed|ing)?\s+(?:the\s+)?prompts?\b", re.I)
-
 WHY_CAUSE = ("The cause is put in the agent's prompt. A prompt wording is not a checkable fix and hides which "
              "signal, tool or data the agent lacked, so the same class of failure recurs.")
 WHY_FIX = ("The fix is a prompt tweak with no named eval and target rate: nobody can tell whether it worked, "
@@ -78,19 +69,10 @@ SUGGESTION = ("Re-attribute: say which signal the agent missed and why (a tool t
               "'rate of <wrong action> on eval <name> below N% over M cases'.")
 
 
-def _prompt_span(text: str, patterns: tuple[re.Pattern[str], ...]) -> re.Match[str] | None:
-    if not _mentions(text):
+def _prompt_cause(text: str) -> re.Match[str] | None:
+    if not re.search(r"prompt|system message|instruct|told|few-shot|guidance", text, re.I):
         return None
-    cleaned = vocab.PROMPT_OTHER_SENSE.sub(lambda m: "#" * len(m.group(0)), text)
-    for rx in patterns:
-        m = rx.search(cleaned)
-        if m:
-            return m
-    return None
-
-
-def _mentions(text: str) -> bool:
-    return bool(re.search(r"prompt|system message|instruct|told|few-shot|guidance", text, re.I))
+    return first_match(_CAUSE, blank_other_prompt_senses(text))
 
 
 def _check_causes(doc: Document, ctx: Context) -> list[LintFlag]:
@@ -98,7 +80,7 @@ def _check_causes(doc: Document, ctx: Context) -> list[LintFlag]:
         return []  # the prompt claim is backed by an eval target elsewhere in the document
     out = []
     for st in cause_statements(doc):
-        m = _prompt_span(st.text, _CAUSE)
+        m = _prompt_cause(st.text)
         if m and in_agent_story(doc, ctx, st) and not _rejected(doc, st, m):
             out.append(flag(FlagCode.FIX_THE_PROMPT, st, WHY_CAUSE, SUGGESTION))
     return out
@@ -107,8 +89,8 @@ def _check_causes(doc: Document, ctx: Context) -> list[LintFlag]:
 def _check_fixes(doc: Document, ctx: Context) -> list[LintFlag]:
     out = []
     for st in fix_statements(doc):
-        m = _prompt_span(st.text, _FIX)
-        if not m or _AWAY.search(st.text) or _rejected(doc, st, m) or not in_agent_story(doc, ctx, st):
+        m = prompt_edit_match(st.text)
+        if not m or _rejected(doc, st, m) or not in_agent_story(doc, ctx, st):
             continue
         if vocab.has_eval_target(st.full) or ctx.evaluated_prompt_change:
             continue

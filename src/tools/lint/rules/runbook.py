@@ -44,6 +44,13 @@ _CAUSE = (
                r"|instructions?|criteria|definition)\b", re.I),
     re.compile(rf"{D}{_GAP}\bwithout\s+(?:defining|saying|mentioning|specifying|explaining|describing|listing)\b", re.I),
     re.compile(rf"\b(?:blame|fault)\s+(?:\w+\s+){{0,2}}(?:with|on)\s+(?:the\s+)?(?:[\w-]+\s+)?{D}", re.I),
+    re.compile(rf"{D}{_GAP}\b(?:should|could|ought to) have (?:been )?(?:said|told|mentioned|included|covered|specified"
+               r"|explained|listed|warned|clearer|more explicit|more specific|updated|described)\b", re.I),
+    re.compile(rf"{D}{_GAP}\bstill\s+(?:\w+\s+){{0,3}}?(?:the\s+)?(?:old|previous|former|deprecated|retired|decommissioned"
+               r"|legacy|obsolete|outdated|superseded|wrong)\b", re.I),
+    re.compile(rf"{D}[\s-]+gaps?\b|\bgaps?\s+in\s+(?:the\s+|our\s+)?(?:[\w-]+\s+){{0,2}}{D}", re.I),
+    re.compile(rf"\b(?:misled|confused|tripped up|led astray|sent (?:us|it|them|the agent)\s+(?:\w+\s+){{0,3}}(?:to|down))"
+               rf"\s+(?:\w+\s+){{0,3}}?(?:by\s+)?(?:the\s+|an?\s+|our\s+)?(?:[\w-]+\s+){{0,2}}{D}", re.I),
 )
 # A sentence that also names the data pipeline behind the stale doc is a data attribution.
 _DATA_MECHANISM = re.compile(

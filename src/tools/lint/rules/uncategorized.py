@@ -31,10 +31,14 @@ _VAGUE = (
                r"(?:AI|LLM|model|bot|chat-?bot|assistant)\b", re.I),
     re.compile(rf"{A}\s+(?:\w+ly\s+)?(?:hallucinat\w*|malfunction\w*|glitch\w*|got confused|was confused|became confused"
                r"|misunderstood|misbehav\w*|went rogue|went haywire|screwed up|messed up|got it wrong|was wrong"
-               r"|made (?:a |an )?(?:mistake|error)s?|made (?:it|things|stuff|something|\w+) up)\b", re.I),
+               r"|made (?:a |an )?(?:mistake|error)s?|made (?:it|things|stuff|something|\w+) up|went off[- ](?:the rails|script)"
+               r"|acted up|behaved (?:unexpectedly|erratically|strangely|weirdly)|did something (?:weird|wrong|unexpected)"
+               r"|(?:did ?n[o']t|failed to|would ?n[o']t|refused to) (?:follow|obey|listen to) (?:its |the |our )?"
+               r"(?:instructions|rules|prompt)|ignored (?:its |the |our )?(?:instructions|rules|prompt))\b", re.I),
     re.compile(r"\b(?:caused by|due to|because of|result of|blame)\s+(?:an?\s+|the\s+)?(?:AI\s+|model\s+|LLM\s+)?"
                r"hallucinations?\b", re.I),
-    re.compile(r"^\W*(?:AI|LLM|model)\s+(?:error|failure|glitch|hallucination)\W*$", re.I),
+    re.compile(r"^\W*(?:(?:an?|the)\s+)?(?:(?:AI|LLM|model)\s+(?:error|failure|glitch|hallucination|malfunction|mistake)s?"
+               r"|(?:AI\s+|LLM\s+|model\s+)?hallucinations?)\W*$", re.I),
 )
 # The document names a category or the mechanism behind the failure: then it is categorized.
 _ATTRIBUTION = re.compile(

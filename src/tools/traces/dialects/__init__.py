@@ -27,6 +27,7 @@ span name, an agent span without an agent name likewise (minus the GenAI operati
 from __future__ import annotations
 
 from types import ModuleType
+from typing import Any
 
 from tools.model.trace import Span, SpanEvent, SpanKind
 from tools.traces.dialects import (
@@ -39,6 +40,7 @@ from tools.traces.dialects import (
     traceloop,
 )
 from tools.traces.dialects.draft import Draft
+from tools.traces.otlp_values import KIND_LABELS
 
 __all__ = ["Draft", "to_span"]
 
@@ -66,7 +68,7 @@ def to_span(d: Draft, container: str) -> Span:
     fields["status"] = d.status
     fields["error"] = error
     fields["events"] = _merged_events(d)
-    fields["attributes"] = d.attrs
+    fields["attributes"] = _with_span_facts(d)
     fields["source_format"] = source_format(container, d.content_label or d.kind_label)
     return Span(**fields)
 
@@ -149,6 +151,17 @@ def _add(parts: list[str], piece: object) -> None:
         return
     parts[:] = [p for p in parts if p not in text]
     parts.append(text)
+
+
+def _with_span_facts(d: Draft) -> dict[str, Any]:
+    """Span-level OTel facts a draft may cite, under the names non-OTLP exporters use for them
+    (Jaeger/Zipkin `span.kind`, OTel `otel.scope.name`); a recorded attribute is never replaced."""
+    attrs = d.attrs
+    if d.otel_kind in KIND_LABELS and "span.kind" not in attrs:
+        attrs["span.kind"] = KIND_LABELS[d.otel_kind]
+    if d.scope and "otel.scope.name" not in attrs:
+        attrs["otel.scope.name"] = d.scope
+    return attrs
 
 
 def _merged_events(d: Draft) -> list[SpanEvent]:

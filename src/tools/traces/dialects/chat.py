@@ -69,7 +69,7 @@ def _part_text(part: Any) -> str | None:
         return part
     if not isinstance(part, dict):
         return None
-    kind = part.get("type")
+    kind = _ptype(part)
     if kind in _REASONING_TYPES or kind in _TOOL_CALL_TYPES or kind in _TOOL_RESULT_TYPES:
         return None
     for key in ("text", "content"):
@@ -159,7 +159,7 @@ def _from_parts(role: str, parts: list[Any], name: Any) -> list[ChatMessage]:
             if isinstance(part, str):
                 texts.append(part)
             continue
-        kind = part.get("type")
+        kind = _ptype(part)
         if kind in _TOOL_CALL_TYPES:
             call = tool_call(part)
             if call is not None:
@@ -208,13 +208,19 @@ def _from_openai(role: str, obj: dict[str, Any]) -> list[ChatMessage]:
 def _langchain(obj: dict[str, Any]) -> list[ChatMessage]:
     kwargs = obj["kwargs"]
     ids = obj.get("id")
-    cls = ids[-1] if isinstance(ids, list) and ids else ""
+    cls = ids[-1] if isinstance(ids, list) and ids and isinstance(ids[-1], str) else ""
     role = _LC_ROLES.get(cls) or role_of(kwargs.get("role") or kwargs.get("type"), "user")
     msgs = _from_openai(role, kwargs)
     extra = kwargs.get("additional_kwargs")
     if not msgs[0].tool_calls and isinstance(extra, dict):
         msgs[0].tool_calls.extend(tool_calls(extra.get("tool_calls")))
     return msgs
+
+
+def _ptype(part: dict[str, Any]) -> str | None:
+    """A part's `type` discriminator, only when it is a string (it is used as a set key)."""
+    kind = part.get("type")
+    return kind if isinstance(kind, str) else None
 
 
 def _str(value: Any) -> str | None:
@@ -294,7 +300,7 @@ def _reasoning(item: dict[str, Any]) -> list[str]:
     out: list[str] = []
     if isinstance(parts, list):
         for p in iter_dicts(parts):
-            if p.get("type") in _REASONING_TYPES:
+            if _ptype(p) in _REASONING_TYPES:
                 text = p.get("content") or p.get("thinking") or p.get("text")
                 out.append(text_of(text))
     if item.get("type") == "reasoning" and isinstance(item.get("summary"), list):

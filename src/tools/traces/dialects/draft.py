@@ -26,6 +26,7 @@ class Draft:
     attrs: dict[str, Any]
     events: list[SpanEvent]
     otel_kind: int = 0
+    scope: str | None = None  # instrumentation scope (library) name
     status: SpanStatus = "unset"
     status_message: str | None = None
     log_events: list[SpanEvent] = field(default_factory=list)  # joined from an OTLP logs file
@@ -48,9 +49,6 @@ class Draft:
 
     def has(self, key: str) -> bool:
         return key in self.fields
-
-    def get(self, key: str) -> Any:
-        return self.attrs.get(key)
 
     def indexed(self, prefix: str) -> list[dict[str, Any]]:
         """A flattened top-level list (`llm.input_messages`, `gen_ai.prompt`, …), items in order."""

@@ -54,7 +54,7 @@ def _split(key: str) -> tuple[str, int, str] | None:
         return None
     head = next(p for p in LIST_PREFIXES if key.startswith(p))
     idx, _, rest = key[len(head) :].partition(".")
-    if idx.isascii() and idx.isdigit():
+    if idx.isascii() and idx.isdigit() and len(idx) < 10:
         return head[:-1], int(idx), rest
     return None
 
@@ -75,6 +75,6 @@ def indexed(attrs: dict[str, Any], prefix: str) -> list[dict[str, Any]]:
         if not key.startswith(head):
             continue
         idx, _, rest = key[len(head) :].partition(".")
-        if idx.isascii() and idx.isdigit():
+        if idx.isascii() and idx.isdigit() and len(idx) < 10:
             groups.setdefault(int(idx), {})[rest] = value
     return ordered(groups)

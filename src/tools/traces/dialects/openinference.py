@@ -49,6 +49,9 @@ MARKERS = frozenset(
 )
 
 
+_PLAIN_KEYS = frozenset({"message.role", "message.content", "message.name", "message.tool_call_id"})
+
+
 def kind_of(d: Draft) -> SpanKind | None:
     raw = d.attrs.get("openinference.span.kind")
     return _KINDS.get(raw.strip().upper()) if isinstance(raw, str) else None
@@ -115,12 +118,13 @@ def _message(item: dict[str, Any]) -> list[ChatMessage]:
     """One flattened `message.*` group → ChatMessage (several for multi-part tool results)."""
     role = chat.role_of(item.get("message.role"), "user")
     content = item.get("message.content")
-    if content is None:
+    nested = not _PLAIN_KEYS.issuperset(item)  # most messages have no nested lists: skip the scans
+    if content is None and nested:
         parts = indexed(item, "message.contents")
         content = "\n".join(
             chat.text_of(p.get("message_content.text")) for p in parts if p.get("message_content.text")
         )
-    calls = [c for c in (_tool_call(t) for t in indexed(item, "message.tool_calls")) if c]
+    calls = [c for c in (_tool_call(t) for t in indexed(item, "message.tool_calls")) if c] if nested else []
     return [
         ChatMessage(
             role=role,
