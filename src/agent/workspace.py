@@ -13,7 +13,14 @@ from functools import cached_property
 from pathlib import Path
 
 from agent.offline.findings import ScoredMessage, score_findings, vindication
-from agent.offline.inferences import Candidate, ChatSignals, candidates, chat_signals, pick_decision
+from agent.offline.inferences import (
+    Candidate,
+    ChatSignals,
+    candidates,
+    chat_signals,
+    handoff_receiver,
+    pick_decision,
+)
 from tools.bundle import Progress, load_bundle
 from tools.evidence.index import EvidenceIndex
 from tools.model.chat import Message
@@ -47,9 +54,29 @@ class Workspace:
 
     @cached_property
     def decision(self) -> Candidate | None:
-        if self.vindicating:
+        if self.vindicating or self.undiscussed:
             return None
+        receiver = self.handoff_receiver
+        if receiver is not None:
+            theirs = [c for c in self.candidates if c.span.agent == receiver]
+            picked = pick_decision(theirs)
+            if picked is not None:
+                return picked
         return pick_decision(self.candidates)
+
+    @cached_property
+    def handoff_receiver(self) -> str | None:
+        """With several agents, when the channel says information was lost on the way between them,
+        the wrong inference is the receiving agent's: it decided on what was left."""
+        return handoff_receiver(self.candidates, self.preliminary_findings)
+
+    @cached_property
+    def undiscussed(self) -> bool:
+        """Nobody in the channel quoted or discussed any of the agent's conclusions: there is no
+        basis for calling one of them the wrong turn (the failure was elsewhere, e.g. a provider)."""
+        if not self.index.human_messages or not self.candidates:
+            return False
+        return max(c.link for c in self.candidates) < MIN_LINK
 
     @cached_property
     def findings(self) -> list[ScoredMessage]:
@@ -60,6 +87,9 @@ class Workspace:
             return score_findings(self.index, after_ns=last.start_ns if last else None)
         return score_findings(self.index, after_ns=d.span.end_ns, agent_text=d.span.recorded_output())
 
+
+# Below this, no agent output is tied to the channel's discussion at all (see Candidate.link).
+MIN_LINK = 0.3
 
 _cache: dict[str, Workspace] = {}
 _lock = threading.Lock()

@@ -194,7 +194,7 @@ def wrong_claims(answer: str, task: str | None, truth: str | None, agents: list[
     names = [norm_text(a) for a in agents or [] if a]
     out: list[str] = []
     for term in _claim_terms(answer):
-        if not _is_specific(term) or contains_term(given, term) or term in out:
+        if not _is_specific(term) or _mentions(given, term) or term in out:
             continue
         low = norm_text(term)
         if any(n.strip() and (n.strip() in low or low.strip() in n) for n in names):
@@ -253,9 +253,14 @@ def _provenance(index: EvidenceIndex, blames: dict[str, Blame], claims: list[str
 def first_mention(index: EvidenceIndex, term: str) -> Span | None:
     for s in index.spans:
         text = _produced(s)
-        if text and contains_term(index.norm(f"out:{s.span_id}", text), term):
+        if text and _mentions(index.norm(f"out:{s.span_id}", text), term):
             return s
     return None
+
+
+def _mentions(normalized_text: str, term: str) -> bool:
+    # Normalize the term like the text ("12,480" → "12 480"), or punctuated values never match.
+    return contains_term(normalized_text, " ".join(norm_text(term).split()))
 
 
 def _produced(span: Span) -> str:

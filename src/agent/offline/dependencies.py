@@ -65,18 +65,25 @@ def dependencies(index: EvidenceIndex) -> list[Dependency]:
     return out
 
 
+def _attr(attrs: dict[str, object], key: str) -> object | None:
+    """An attribute by its name, also when nested under a metadata prefix ("metadata.server.address")."""
+    if key in attrs:
+        return attrs[key]
+    return next((v for k, v in attrs.items() if k.endswith("." + key)), None)
+
+
 def endpoint_of(s: Span) -> tuple[str, str | None, str | None] | None:
     attrs = dict(flatten(s.attributes))
     host = None
     for k in _HOST_KEYS:
-        v = attrs.get(k)
+        v = _attr(attrs, k)
         if isinstance(v, str) and v:
-            host = urlparse(v).hostname if "://" in v else v.split("/")[0]
+            host = urlparse(v).hostname if "://" in v else v.split("/")[0].split(":")[0]
             break
     provider = s.provider
     if not provider:
         for k in _PROVIDER_KEYS:
-            v = attrs.get(k) or next((val for key, val in attrs.items() if key.endswith("." + k)), None)
+            v = _attr(attrs, k)
             if isinstance(v, str) and v:
                 provider = v
                 break
@@ -84,7 +91,7 @@ def endpoint_of(s: Span) -> tuple[str, str | None, str | None] | None:
         provider = "unknown model provider"
     if not provider and not host:
         return None
-    if s.kind not in ("llm", "other", "tool", "retrieval"):
+    if s.kind in ("agent", "guardrail", "handoff") or (s.kind == "chain" and not host):
         return None
     region = _region(attrs, host)
     return (provider or _provider_from_host(host or ""), host, region)
@@ -108,7 +115,7 @@ def _provider_from_host(host: str) -> str:
 
 def error_kind(s: Span) -> str | None:
     attrs = dict(flatten(s.attributes))
-    code = next((attrs[k] for k in _STATUS_KEYS if k in attrs), None)
+    code = next((v for k in _STATUS_KEYS if (v := _attr(attrs, k)) is not None), None)
     text = " ".join(str(x) for x in (s.error, attrs.get("error.type"), *[e.name for e in s.events]) if x).lower()
     for e in s.events:
         text += " " + " ".join(str(v) for v in e.attributes.values()).lower()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from agent.offline.findings import ScoredMessage
 from tools.evidence.index import EvidenceIndex
 from tools.model.chat import Message
 from tools.model.trace import Span, ToolCall
@@ -277,3 +278,16 @@ def _sentence_value(sentence: str, signals: ChatSignals) -> float:
     if cues.count(cues.PLANNING, sentence):
         v -= 1.0
     return v
+
+
+def handoff_receiver(cands: list[Candidate], findings: list[ScoredMessage]) -> str | None:
+    """The agent that came last among several, when the channel explains a loss in between."""
+    first_seen: dict[str, int] = {}
+    for c in cands:
+        if c.span.agent and c.action_class != "read":
+            first_seen.setdefault(c.span.agent, c.span.start_ns or 0)
+    if len(first_seen) < 2:
+        return None
+    if not any(cues.count(cues.HANDOFF_LOSS, f.message.text) for f in findings[:6]):
+        return None
+    return max(first_seen, key=lambda a: first_seen[a])

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from re import Pattern
 
-from agent.draft import CATEGORIES, Category, Contribution, MissedSignal, RootCause
+from agent.draft import CATEGORIES, Category, Contribution, MissedSignal, RootCause, Upstream
 from agent.offline.findings import ScoredMessage
 from tools.evidence.index import EvidenceIndex
 from tools.model.trace import Span
@@ -51,11 +51,22 @@ def root_cause(
     decision: Span | None,
     signals: list[MissedSignal],
     agent_was_right: bool,
+    *,
+    upstream: Upstream | None = None,
+    handoff_loss: str | None = None,
 ) -> RootCause:
     t = Tally()
     _from_trace(t, index, decision)
     _from_channel(t, findings)
     _from_signal(t, decision, signals, agent_was_right)
+    if upstream is not None:
+        # A dependency that failed is a tool-side cause from our system's point of view; the
+        # upstream block names the provider (and its own upstream) separately.
+        t.add("tool", 1.5, f"{upstream.provider} failed under the agent's calls ({upstream.tier})", upstream.evidence[:3])
+    if handoff_loss is not None:
+        t.add("handoff", 1.8,
+              f"information was lost between agents before {handoff_loss} decided; it acted on what was left",
+              [decision.ref] if decision is not None else [])
     if agent_was_right:
         t.score["agent"] = 0.0
     elif decision is not None and t.score["agent"] < 0.3:
@@ -127,7 +138,8 @@ def _from_channel(t: Tally, findings: list[ScoredMessage]) -> None:
 def _normalize(t: Tally) -> list[Contribution]:
     total = sum(t.score.values())
     if total <= 0:
-        return [Contribution(category="agent", weight=1.0, rationale="no evidence beyond the agent's own decision")]
+        return [Contribution(category="agent", weight=1.0, rationale="no evidence beyond the agent's own decision; "
+                             "the channel does not explain the failure — the reviewer should attribute it")]
     shares = {c: v / total for c, v in t.score.items()}
     shares = {c: v for c, v in shares.items() if v >= _MIN_SHARE}
     norm = sum(shares.values())

@@ -83,8 +83,19 @@ QUOTE_INTRO = re.compile(
     re.IGNORECASE,
 )
 
+# Information lost between two agents (or an agent and a system) on the way: the receiver decided
+# on what was left.
+HANDOFF_LOSS = _c(
+    r"\b(dropp(ed|ing|s)|truncat\w+|got lost|was lost|cut off|stripped)\b",
+    r"\bonly (passed|passes|kept|keeps|took|takes|gave|gives|carried|carries|delivered|delivers|forwarded|read)\b",
+    r"\b(never|didn'?t|did not) (reach(ed)?|make it|got through|pass(ed)?|carr(y|ied)|include[sd]?)\b",
+    r"\b(keeps?|kept|limited to|capped at) \d+\b",
+    r"\bremoved exactly\b",
+)
+
 # Conclusions in an LLM's output (the inference, as opposed to a plan to look further).
 CONCLUSION = _c(
+    r"\b(risk|severity|priority|rating|status|result|outcome|urgency|classification|category)\s*[:=]\s*\w+",
     r"\b(diagnosis|root cause|conclusion|verdict|assessment|determination)\b",
     r"\b(is|are|was|were) (caused|due|a|an|the|not|likely|probably|safe|transient|unrelated|benign|expected)\b",
     r"\b(likely|probably|appears to|seems to|indicates|suggests|consistent with|matches|confirms?)\b",
