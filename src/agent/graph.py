@@ -3,6 +3,7 @@
 extract_inferences → correct_inference → missed_signals → root_cause → change_variables
 → action_items → compose → lint ─┬─(flags on the drafter's text, bounded)→ revise → lint
                                   └→ human_review (interrupt) → lint_edits → human_review … → publish
+On the llm engine, action_items → replay → compose (behavior rate with --replays, the refiners' notes).
 With `review=False` the run goes from lint straight to publish.
 """
 
@@ -23,6 +24,7 @@ from agent.nodes.lint import lint
 from agent.nodes.lint_edits import lint_edits
 from agent.nodes.missed_signals import missed_signals
 from agent.nodes.publish import publish
+from agent.nodes.replay import replay
 from agent.nodes.revise import revise
 from agent.nodes.root_cause import root_cause
 from agent.state import DraftInput, DraftState
@@ -32,6 +34,11 @@ def after_lint(state: DraftState) -> Literal["revise", "human_review", "publish"
     if state.flags and state.revisions < state.max_revisions:
         return "revise"
     return "human_review" if state.review else "publish"
+
+
+def after_action_items(state: DraftState) -> Literal["replay", "compose"]:
+    # The replay node serves the llm engine only (behavior rate, the refiners' notes).
+    return "replay" if state.engine == "llm" else "compose"
 
 
 def after_review(state: DraftState) -> Literal["lint_edits", "publish", "human_review"]:
@@ -60,6 +67,7 @@ def build_graph(checkpointer: Checkpointer = None):
         ("root_cause", root_cause),
         ("change_variables", change_variables),
         ("action_items", action_items),
+        ("replay", replay),
         ("compose", compose),
         ("lint", lint),
         ("revise", revise),
@@ -74,7 +82,8 @@ def build_graph(checkpointer: Checkpointer = None):
     g.add_edge("missed_signals", "root_cause")
     g.add_edge("root_cause", "change_variables")
     g.add_edge("change_variables", "action_items")
-    g.add_edge("action_items", "compose")
+    g.add_conditional_edges("action_items", after_action_items)
+    g.add_edge("replay", "compose")
     g.add_edge("compose", "lint")
     g.add_conditional_edges("lint", after_lint)
     g.add_edge("revise", "lint")

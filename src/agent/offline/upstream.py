@@ -92,12 +92,7 @@ def _concentrated(deps: list[Dependency]) -> ProviderErrors | None:
 
 def _retried_away(index: EvidenceIndex, failed: list[Span]) -> bool:
     """Every failed call was followed by a successful call to the same operation within a minute."""
-    if not failed:
-        return False
-    for span in failed:
-        if not _recovered(index, span):
-            return False
-    return True
+    return bool(failed) and all(_recovered(index, span) for span in failed)
 
 
 def _recovered(index: EvidenceIndex, span: Span) -> bool:
