@@ -128,7 +128,7 @@ def _attribute(index: EvidenceIndex, top: ProviderErrors, talk: list[Message], f
     region = regions[0] if regions else _region_from(talk, failed)
     fourth = _fourth_party(talk, failed)
     tier = "fourth-party" if fourth else "third-party"
-    kinds = defaultdict(int)
+    kinds: dict[str, int] = defaultdict(int)
     for d in top.deps:
         for k, v in d.errors.items():
             kinds[k] += v
