@@ -23,6 +23,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from agent.offline.findings import ScoredMessage
+from agent.offline.inferences import Candidate
 from tools.evidence.index import EvidenceIndex
 from tools.model.trace import Span
 from tools.text.cues import count
@@ -132,7 +134,8 @@ def attribute(
     turns = agent_turns(index)
     blames = {s.span_id: Blame(s) for s in turns}
     for b in blames.values():
-        b.add(W_PRIOR * (prior or {}).get(b.span.span_id, 0.0), "decision-point score")
+        base = (prior or {}).get(b.span.span_id, 0.0)
+        b.add(W_PRIOR * base, f"decision-point score {base:.1f}")
         _unverified(b)
     _, answer = final_answer(turns)
     claims = wrong_claims(answer, task, truth, index.agent_names) if answer else []
@@ -142,6 +145,23 @@ def attribute(
     _rejections(index, blames, turns)
     ordered = [blames[s.span_id] for s in turns]
     return Attribution(ordered, pick_first(ordered), answer, claims)
+
+
+def trace_decision(
+    index: EvidenceIndex, cands: list[Candidate], findings: list[ScoredMessage], task: str | None
+) -> tuple[Candidate | None, Attribution]:
+    """The drafter's decision point as trace-only attribution picks it.
+
+    For incidents where the channel gives the chat heuristics nothing to go on (nobody quotes or
+    discusses the agent): the candidates' scores are the prior, the top finding is the known
+    correct outcome, the incident title or request is the task.
+    """
+    truth = findings[0].message.text if findings else None
+    result = attribute(index, task=task, truth=truth, prior={c.span.span_id: c.score for c in cands})
+    if result.pick is None:
+        return None, result
+    chosen = next((c for c in cands if c.span.span_id == result.pick.span.span_id), None)
+    return chosen, result
 
 
 def agent_turns(index: EvidenceIndex) -> list[Span]:
@@ -190,17 +210,22 @@ def wrong_claims(answer: str, task: str | None, truth: str | None, agents: list[
 
     Agent names are not claims ("As the Verification_Expert, …"), nor are they values.
     """
-    given = norm_text((task or "") + "\n" + (truth or ""))
+    given = _alnum((task or "") + "\n" + (truth or ""))
     names = [norm_text(a) for a in agents or [] if a]
     out: list[str] = []
     for term in _claim_terms(answer):
-        if not _is_specific(term) or _mentions(given, term) or term in out:
+        if not _is_specific(term) or _alnum(term) in given or term in out:
             continue
         low = norm_text(term)
         if any(n.strip() and (n.strip() in low or low.strip() in n) for n in names):
             continue
         out.append(term)
     return out[:MAX_CLAIMS]
+
+
+def _alnum(text: str) -> str:
+    # Punctuation-blind form for "is this value the correct one?": "CSI Cyber" is "CSI: Cyber".
+    return " " + " ".join(re.findall(r"[0-9a-z]+", text.casefold())) + " "
 
 
 def _claim_terms(text: str) -> list[str]:

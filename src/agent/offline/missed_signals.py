@@ -70,6 +70,10 @@ def missed_signals(
     refs = _referents(index)
     cands: dict[str, SignalCandidate] = {}
     for msg, weight in _message_weights(findings):
+        # A message about the agent's own decision (it shares that decision's words) explains the
+        # miss; one about a side issue (why the model was weak, clean-up) much less so.
+        shared = len({stem(w) for w in content_words(msg.text)} & out_stems)
+        weight *= 0.6 + 0.8 * min(1.0, shared / 5.0)
         for sent in split_sentences(msg.text):
             _collect(cands, msg, sent.text, weight, excluded, out_stems, refs)
     ranked = _distinct(_merge(cands))[:MAX_SIGNALS]

@@ -57,7 +57,7 @@ def root_cause(
 ) -> RootCause:
     t = Tally()
     _from_trace(t, index, decision)
-    _from_channel(t, findings)
+    _from_channel(t, findings, loss_is_handoff=handoff_loss is not None)
     _from_signal(t, decision, signals, agent_was_right)
     if upstream is not None:
         # A dependency that failed is a tool-side cause from our system's point of view; the
@@ -125,12 +125,16 @@ def _from_trace(t: Tally, index: EvidenceIndex, decision: Span | None) -> None:
             )
 
 
-def _from_channel(t: Tally, findings: list[ScoredMessage]) -> None:
+def _from_channel(t: Tally, findings: list[ScoredMessage], *, loss_is_handoff: bool = False) -> None:
     for rank, s in enumerate(findings[:8]):
         weight = 1.0 if rank < 3 else 0.5
         for sent in split_sentences(s.message.text):
+            lost_between_agents = loss_is_handoff and cues.count(cues.HANDOFF_LOSS, sent.text) > 0
             for cat, pats in _CUES.items():
                 n = cues.count(pats, sent.text)
+                if lost_between_agents and cat == "tool":
+                    # "truncated", "dropped": between two agents this describes the handoff.
+                    cat, n = "handoff", max(n, 1)
                 if n:
                     t.add(cat, weight * min(n, 2) * 0.55, _clip(sent.text, 220), [s.ref])
 

@@ -28,6 +28,12 @@ from tools.model.trace import Span, ns_to_datetime
 Transform = Callable[[str], str]
 Flagger = Callable[[str], str | None]
 NEIGHBOURS = 2  # chat messages kept either side of a finding
+# Once this many candidates in a row did not fit, the budget is spent: on a 50k-span trace,
+# building (redacting, counting) every remaining candidate would cost more than the call.
+MAX_MISSES = 12
+# Texts are cut by characters before redaction and token counting; the cut is generous (a token
+# is rarely over 12 characters) so that the token clip, not this cut, decides what is shown.
+CHARS_PER_TOKEN_CAP = 12
 
 
 @dataclass
@@ -117,6 +123,7 @@ class _Picker:
         self.chosen: dict[str, EvidenceItem] = {}
         self.used = 0
         self.skipped = 0
+        self.misses = 0
         self.full = False
 
     def add_ref(self, ref: str, why: str, max_tokens: int | None = None, with_input: bool = False) -> None:
@@ -131,11 +138,13 @@ class _Picker:
         item.tokens = count_tokens(item.render()) + 1  # +1: the newline joining items
         if self.used + item.tokens > self.budget:
             self.skipped += 1
-            # Small items may still fit; stop only when nearly nothing is left.
-            self.full = self.budget - self.used < 40
+            self.misses += 1
+            # Small items may still fit; stop when nearly nothing is left or nothing has fitted lately.
+            self.full = self.budget - self.used < 40 or self.misses >= MAX_MISSES
             return
         self.chosen[ref] = item
         self.used += item.tokens
+        self.misses = 0
 
     def _item(self, ref: str, why: str, cap: int, with_input: bool) -> EvidenceItem | None:
         if ref.startswith("span:"):
@@ -179,7 +188,7 @@ def _span_item(span: Span, why: str, cap: int, with_input: bool, transform: Tran
     at = ns_to_datetime(span.end_ns or span.start_ns)
     return EvidenceItem(
         ref=span.ref, kind=span.kind, at=at.strftime("%H:%M:%S") if at else None,
-        who=span.agent or span.service, label=label, text=clip_to_tokens(transform(text), cap),
+        who=span.agent or span.service, label=label, text=_clipped(text, cap, transform),
         why=why, sort_ns=span.start_ns or 0,
     )
 
@@ -187,9 +196,18 @@ def _span_item(span: Span, why: str, cap: int, with_input: bool, transform: Tran
 def _message_item(index: EvidenceIndex, m: Message, why: str, cap: int, transform: Transform) -> EvidenceItem:
     return EvidenceItem(
         ref=m.ref, kind="chat", at=m.time.strftime("%H:%M:%S"), who=m.author,
-        label="bot message" if m.is_bot else "message", text=clip_to_tokens(transform(m.text), cap),
+        label="bot message" if m.is_bot else "message", text=_clipped(m.text, cap, transform),
         why=why, sort_ns=index.message_ns(m),
     )
+
+
+def _clipped(text: str, cap: int, transform: Transform) -> str:
+    limit = cap * CHARS_PER_TOKEN_CAP + 256
+    head = text if len(text) <= limit else text[:limit]
+    out = clip_to_tokens(transform(head), cap)
+    if head is not text and not out.endswith("[clipped]"):
+        out += " …[clipped]"
+    return out
 
 
 def _context_refs(index: EvidenceIndex, decision: Span) -> list[str]:

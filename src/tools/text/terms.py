@@ -38,7 +38,8 @@ _ABSENCE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _ABSENCE_AFTER = re.compile(
-    r"\s+(?:wasn'?t|was not|isn'?t|is not|weren'?t|never made|never reached|never got|didn'?t make it|"
+    r"\s+(?:wasn'?t|was not|isn'?t|is not|weren'?t|never made|never reached|never got|never arrived|never came|"
+    r"never showed|never landed|didn'?t arrive|didn'?t make it|"
     r"was never|were never|is missing|was missing|was dropped)\b",
     re.IGNORECASE,
 )

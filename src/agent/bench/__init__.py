@@ -1,0 +1,1 @@
+"""Public benchmarks the offline engine is measured on (adapters, attribution runs, scoring)."""
