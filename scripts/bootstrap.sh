@@ -13,7 +13,7 @@ stamp=.venv/.pmdraft-installed
 if [[ ! -f $stamp || pyproject.toml -nt $stamp ]]; then
   echo "==> installing postmortem-drafter and its dependencies into .venv" >&2
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
-  .venv/bin/python -m pip install -q -e ".[dev]" 2>&1 | grep -v "^WARNING: Location" >&2 || true
+  .venv/bin/python -m pip install -q -e ".[dev,server]" 2>&1 | grep -v "^WARNING: Location" >&2 || true
   .venv/bin/python -c "import agent, tools, langgraph, openai" || { echo "install failed" >&2; exit 1; }
   touch "$stamp"
 fi

@@ -3,7 +3,7 @@
 extract_inferences → correct_inference → missed_signals → root_cause → change_variables
 → action_items → compose → lint ─┬─(flags on the drafter's text, bounded)→ revise → lint
                                   └→ human_review (interrupt) → lint_edits → human_review … → publish
-On the llm engine, action_items → replay → compose (behavior rate with --replays, the refiners' notes).
+With --engine llm --replays N, action_items → replay → compose (the behavior rate).
 With `review=False` the run goes from lint straight to publish.
 """
 
@@ -37,8 +37,8 @@ def after_lint(state: DraftState) -> Literal["revise", "human_review", "publish"
 
 
 def after_action_items(state: DraftState) -> Literal["replay", "compose"]:
-    # The replay node serves the llm engine only (behavior rate, the refiners' notes).
-    return "replay" if state.engine == "llm" else "compose"
+    # Replays (the behavior rate) need a model: llm engine with --replays only.
+    return "replay" if state.engine == "llm" and state.replays > 0 else "compose"
 
 
 def after_review(state: DraftState) -> Literal["lint_edits", "publish", "human_review"]:

@@ -46,6 +46,7 @@ class LLMUsage(BaseModel):
     completion_tokens: int = 0
     calls: int = 0
     prompt_version: str | None = None
+    model: str | None = None
 
 
 class ReviewDecision(BaseModel):

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from agent.offline.findings import ScoredMessage, score_findings, vindication
+from agent.offline.findings import ScoredMessage, Vindication, score_corrections, score_findings, vindication
 from agent.offline.inferences import (
     Candidate,
     ChatSignals,
+    agrees,
     candidates,
     chat_signals,
     handoff_receiver,
@@ -49,20 +50,40 @@ class Workspace:
         return candidates(self.index, self.signals)
 
     @cached_property
-    def vindicating(self) -> list[Message]:
+    def vindications(self) -> list[Vindication]:
         return vindication(self.index)
+
+    @cached_property
+    def vindicated_agents(self) -> set[str]:
+        return {v.agent for v in self.vindications if v.agent}
+
+    @cached_property
+    def vindicating(self) -> list[Message]:
+        """Messages saying the agent — the whole agent side — was right. A vindication naming one
+        agent of several only clears that agent (see `decision`)."""
+        acting = {c.span.agent for c in self.candidates if c.action_class != "read" and c.span.agent}
+        everyone = bool(acting) and acting <= self.vindicated_agents
+        out = [v.message for v in self.vindications if v.agent is None or everyone]
+        if not out and self.agreeing is not None and self.preliminary_findings:
+            out = [self.preliminary_findings[0].message]
+        return out
 
     @cached_property
     def decision(self) -> Candidate | None:
         if self.vindicating or self.undiscussed:
             return None
+        if self.agreeing is not None:
+            return None
+        return self._pick(self.candidates)
+
+    def _pick(self, cands: list[Candidate]) -> Candidate | None:
+        pool = [c for c in cands if c.span.agent not in self.vindicated_agents] or cands
         receiver = self.handoff_receiver
         if receiver is not None:
-            theirs = [c for c in self.candidates if c.span.agent == receiver]
-            picked = pick_decision(theirs)
+            picked = pick_decision([c for c in pool if c.span.agent == receiver])
             if picked is not None:
                 return picked
-        return pick_decision(self.candidates)
+        return pick_decision(pool)
 
     @cached_property
     def handoff_receiver(self) -> str | None:
@@ -71,12 +92,29 @@ class Workspace:
         return handoff_receiver(self.candidates, self.preliminary_findings)
 
     @cached_property
+    def agreeing(self) -> Candidate | None:
+        """An agent output that already says what the people established (it shares most of the
+        finding's words): the agent was right, whatever happened next."""
+        picked = self._pick(self.candidates)
+        if picked is None or not self.preliminary_findings:
+            return None
+        return picked if agrees(picked, self.preliminary_findings[0].message.text) else None
+
+    @cached_property
     def undiscussed(self) -> bool:
         """Nobody in the channel quoted or discussed any of the agent's conclusions: there is no
         basis for calling one of them the wrong turn (the failure was elsewhere, e.g. a provider)."""
         if not self.index.human_messages or not self.candidates:
             return False
         return max(c.link for c in self.candidates) < MIN_LINK
+
+    @cached_property
+    def corrections(self) -> list[ScoredMessage]:
+        """Messages restating the truth about the wrong decision's claim."""
+        d = self.decision
+        if d is None:
+            return []
+        return score_corrections(self.index, after_ns=d.span.end_ns, claim=d.span.output_text or d.quote)
 
     @cached_property
     def findings(self) -> list[ScoredMessage]:

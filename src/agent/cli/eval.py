@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import tempfile
 from pathlib import Path
 
@@ -61,7 +62,8 @@ def eval_cmd(
     if history:
         append_history(history, run_record(dataset, engine, agg, results))
     if write_baseline:
-        floor = {k: round(v["mean"], 3) for k, v in agg.items() if v["mean"] is not None and k in METRICS}
+        # Rounded down: a baseline must never sit above the run that wrote it.
+        floor = {k: math.floor(v["mean"] * 1000) / 1000 for k, v in agg.items() if v["mean"] is not None and k in METRICS}
         write_baseline.write_bytes(orjson.dumps({"metrics": floor}, option=orjson.OPT_INDENT_2) + b"\n")
     if baseline:
         below = check_baseline(agg, baseline)

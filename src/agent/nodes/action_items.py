@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent.nodes._common import log, with_engine
+from agent.nodes._common import decision_span, log, with_engine
 from agent.offline.focus import focus
 from agent.offline.remedies import action_items as offline_items
 from agent.offline.remedies import context_changes as offline_changes
@@ -15,7 +15,7 @@ from agent.workspace import workspace
 def action_items(state: DraftState) -> dict[str, Any]:
     ws = workspace(state.bundle_path)
     assert state.root_cause is not None and state.incident is not None
-    decision = ws.decision.span if ws.decision is not None else None
+    decision = decision_span(state)
     f = focus(ws.index, decision, state.missed_signals, state.root_cause)
     offline = (
         offline_changes(state.root_cause, f, state.agent_was_right),

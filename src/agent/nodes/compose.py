@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
 from typing import Any
 
 from agent import __version__
 from agent.draft import ChangeVariables, PostmortemDraft, Provenance
-from agent.nodes._common import log
+from agent.nodes._common import decision_span, log
 from agent.offline import narrative
 from agent.offline.remedies import eval_name
 from agent.output import write_draft_files, write_eval_case
@@ -16,10 +17,9 @@ from agent.workspace import workspace
 
 
 def compose(state: DraftState) -> dict[str, Any]:
-    ws = workspace(state.bundle_path)
     draft = build_draft(state)
     write_draft_files(draft, state.out_dir)
-    decision = ws.decision.span if ws.decision is not None else None
+    decision = decision_span(state)
     write_eval_case(state.out_dir, draft, decision, eval_name(draft.incident.id))
     log(state, "compose").info("composed", out_dir=state.out_dir)
     return {"draft": draft}
@@ -34,7 +34,8 @@ def build_draft(state: DraftState) -> PostmortemDraft:
     key_spans = [c.span for c in ws.candidates if c.action_class != "read"][:20]
     key_spans += [s for s in idx.spans if s.status == "error"][:10]
     finding = ws.findings[0].message if ws.findings else None
-    after = ws.decision.span.end_ns if ws.decision is not None else None
+    span = decision_span(state)
+    after = span.end_ns if span is not None else None
     missing = list(ws.bundle.warnings)
     draft = PostmortemDraft(
         incident=state.incident,
@@ -78,13 +79,20 @@ def _dedupe_spans(spans: list[Any]) -> list[Any]:
     return out
 
 
+def _model(state: DraftState) -> str | None:
+    models = Counter(u.model for u in state.usage if u.model)
+    if state.behavior_rate is not None and state.behavior_rate.model:
+        models[state.behavior_rate.model] += 1
+    return models.most_common(1)[0][0] if models else None
+
+
 def _provenance(state: DraftState) -> Provenance:
     prompt_tokens = sum(u.prompt_tokens for u in state.usage)
     completion = sum(u.completion_tokens for u in state.usage)
     calls = sum(u.calls for u in state.usage)
     return Provenance(
         engine=state.engine,
-        model=None,
+        model=_model(state),
         llm_calls=calls,
         prompt_tokens=prompt_tokens,
         completion_tokens=completion,

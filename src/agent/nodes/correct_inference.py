@@ -13,7 +13,7 @@ from agent.workspace import workspace
 def correct_inference(state: DraftState) -> dict[str, Any]:
     ws = workspace(state.bundle_path)
     decision = next((i for i in state.inferences if i.is_decision), None)
-    offline = offline_correct(ws.findings, ws.vindicating, decision.quote if decision else None)
+    offline = offline_correct(ws.findings, ws.vindicating, decision.quote if decision else None, ws.corrections)
     result, extra = with_engine(state, "correct_inference", offline)
     notes = list(extra.pop("notes", state.notes))
     if result is None:

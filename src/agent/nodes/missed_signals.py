@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent.nodes._common import log, with_engine
+from agent.nodes._common import decision_span, log, with_engine
 from agent.offline.missed_signals import missed_signals as offline_missed
 from agent.state import DraftState
 from agent.workspace import workspace
@@ -12,7 +12,7 @@ from agent.workspace import workspace
 
 def missed_signals(state: DraftState) -> dict[str, Any]:
     ws = workspace(state.bundle_path)
-    decision = ws.decision.span if ws.decision is not None else None
+    decision = decision_span(state)
     offline = offline_missed(ws.index, ws.findings, decision)
     result, extra = with_engine(state, "missed_signals", offline)
     log(state, "missed_signals").info(

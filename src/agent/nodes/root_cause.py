@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent.nodes._common import log, with_engine
+from agent.nodes._common import decision_span, log, with_engine
 from agent.offline.dependencies import dependencies
 from agent.offline.root_cause import root_cause as offline_root_cause
 from agent.offline.upstream import upstream
@@ -14,12 +14,12 @@ from agent.workspace import workspace
 
 def root_cause(state: DraftState) -> dict[str, Any]:
     ws = workspace(state.bundle_path)
-    decision = ws.decision.span if ws.decision is not None else None
+    decision = decision_span(state)
     deps = dependencies(ws.index)
     up = upstream(ws.index, deps, decision)
     offline = offline_root_cause(
         ws.index, ws.findings, decision, state.missed_signals, state.agent_was_right,
-        upstream=up, handoff_loss=ws.handoff_receiver if ws.decision is not None else None,
+        upstream=up, handoff_loss=ws.handoff_receiver if decision is not None else None,
     )
     offline.upstream = up
     result, extra = with_engine(state, "root_cause", offline)

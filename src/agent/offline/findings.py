@@ -102,8 +102,65 @@ def _same_thread(a: Message, b: Message) -> bool:
     return ta == tb or b.thread_ts is None or a.thread_ts is None
 
 
-def vindication(index: EvidenceIndex) -> list[Message]:
-    """Human messages saying the agent's own inference was right (the failure was elsewhere)."""
-    names = [re.escape(a.lower()) for a in index.agent_names if a]
-    agent_re = re.compile(r"\b(agent|bot|assistant|model|ai|it)\b" + "".join(f"|{n}" for n in names), re.IGNORECASE)
-    return [m for m in index.human_messages if cues.count(cues.VINDICATION, m.text) and agent_re.search(m.text)]
+@dataclass
+class Vindication:
+    message: Message
+    agent: str | None  # the agent the channel says was right; None = "the agent" / "it"
+
+
+def vindication(index: EvidenceIndex) -> list[Vindication]:
+    """Human messages saying an agent's own inference was right (the failure was elsewhere)."""
+    names = _agent_refs(index.agent_names)
+    out: list[Vindication] = []
+    for m in index.human_messages:
+        found, agent = _vindicated(m.text, names)
+        if found:
+            out.append(Vindication(m, agent))
+    return out
+
+
+def _vindicated(text: str, names: dict[str, str]) -> tuple[bool, str | None]:
+    """Whether the text vindicates an agent, and which one (None when it says "the agent"/"it")."""
+    for ref, agent in sorted(names.items(), key=lambda kv: -len(kv[0])):
+        if re.search(rf"\b{re.escape(ref)}\b\W+(?:[\w'-]+\W+){{0,5}}?{cues.VINDICATION_PHRASE}", text, re.I):
+            return True, agent
+    if re.search(rf"\b({cues.GENERIC_AGENT_REF})\b\W+(?:[\w'-]+\W+){{0,5}}?{cues.VINDICATION_PHRASE}", text, re.I):
+        return True, None
+    return bool(cues.count(cues.VINDICATION_GENERIC, text)), None
+
+
+def _agent_refs(agent_names: list[str]) -> dict[str, str]:
+    """How people refer to each agent: its name, and the distinctive parts of it
+    ('survey-extractor' → 'the extractor')."""
+    refs: dict[str, str] = {}
+    for name in agent_names:
+        if not name:
+            continue
+        refs[name.lower()] = name
+        for part in re.split(r"[-_. ]+", name.lower()):
+            if len(part) > 3 and part not in _GENERIC_PARTS:
+                refs.setdefault(part, name)
+    return refs
+
+
+_GENERIC_PARTS = frozenset({"agent", "bot", "assistant", "service", "worker", "model", "prod", "production"})
+
+
+def score_corrections(index: EvidenceIndex, *, after_ns: int | None, claim: str) -> list[ScoredMessage]:
+    """Human messages that restate the truth about what the agent claimed: they share the claim's
+    subject (its words) and read as a summary or a correction rather than a question."""
+    claim_words = set(content_words(claim))
+    if not claim_words:
+        return []
+    out: list[ScoredMessage] = []
+    for m in index.human_messages:
+        if after_ns is not None and index.message_ns(m) < after_ns:
+            continue
+        words = set(content_words(m.text))
+        shared = len(words & claim_words) / min(len(claim_words), 10)
+        score = 2.0 * shared + 0.8 * cues.count(cues.CORRECTION, m.text) + 0.4 * min(cues.count(cues.FINDING, m.text), 2)
+        score -= 1.0 * cues.count(cues.THEORY, m.text)
+        if shared > 0:
+            out.append(ScoredMessage(m, score, ["restates the truth about the agent's claim"]))
+    out.sort(key=lambda s: -s.score)
+    return out

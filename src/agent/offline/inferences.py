@@ -230,7 +230,11 @@ def _reacts_to_error(span: Span, index: EvidenceIndex) -> bool:
 
 def pick_decision(cands: list[Candidate]) -> Candidate | None:
     """The earliest candidate close to the best score among those that acted or answered."""
-    acting = [c for c in cands if c.action_class in ("act", "answer", "handoff", "report") or c.led_to] or cands
+    acting = [
+        c for c in cands
+        if c.action_class in ("act", "answer", "handoff", "report") or c.led_to
+        or (c.action_class == "neutral" and cues.count(cues.CONCLUSION, c.span.output_text or ""))
+    ] or cands
     if not acting:
         return None
     best = max(c.score for c in acting)
@@ -244,7 +248,9 @@ def pick_quote(span: Span, signals: ChatSignals) -> str:
     """The sentence(s) of the output that carry the inference, verbatim."""
     text = span.output_text or ""
     if not text.strip():
-        text = "\n".join(c.arguments for c in span.output_tool_calls)
+        # No prose: quote one call's arguments as recorded (joining several would not be verbatim).
+        args = [c.arguments for c in span.output_tool_calls if c.arguments.strip()]
+        text = max(args, key=lambda a: (_sentence_value(a, signals), len(a)), default="")
     if len(text.strip()) <= MAX_QUOTE:
         return text.strip()
     sents = split_sentences(text)
@@ -291,3 +297,16 @@ def handoff_receiver(cands: list[Candidate], findings: list[ScoredMessage]) -> s
     if not any(cues.count(cues.HANDOFF_LOSS, f.message.text) for f in findings[:6]):
         return None
     return max(first_seen, key=lambda a: first_seen[a])
+
+
+# Share of the finding's words an output must already contain to count as saying the same thing.
+AGREEMENT = 0.45
+
+
+def agrees(c: Candidate, finding_text: str) -> bool:
+    """The output states what the finding states: the agent's inference was right."""
+    finding = set(content_words(finding_text))
+    if len(finding) < 6:
+        return False
+    said = set(content_words(c.span.output_text or c.span.recorded_output()))
+    return len(finding & said) / len(finding) >= AGREEMENT

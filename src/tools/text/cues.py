@@ -39,6 +39,17 @@ FINDING = _c(
     r"\bbecause\b",
 )
 
+# A human restating what was true, as a summary or a correction of the agent ("so: she filled
+# 60 tablets on October 1 … an early refill", "for the record: …", "it should have …").
+CORRECTION = _c(
+    r"^\s*so\b[\s:,]",
+    r"\b(for the record|to be clear|to sum up|in short|in summary|bottom line|long story short)\b",
+    r"\bshould have (been|said|done|inferred|concluded|read|treated|flagged|escalated)\b",
+    r"\b(what it should have|the right (answer|call|reading) (is|was|would have been))\b",
+    r"\b(actually|in fact|instead|rather than)\b",
+    r"\bnot [\w\- ]{1,30}\bbut\b",
+)
+
 # A human floating a theory or asking.
 THEORY = _c(
     r"\?\s*$",
@@ -58,15 +69,20 @@ DISMISSAL = _c(
     r"\bnot (it|that|the cause)\b",
 )
 
-# Humans saying the agent's own inference was right and the failure lay elsewhere.
-VINDICATION = _c(
-    r"\b(had it right|got it right|was right|were right|was correct|nailed it|spot on)\b",
-    r"\bdid (its|it's|their) job\b",
-    r"\b(says|said) exactly (this|that|what)\b",
+# Humans saying an agent's own inference was right (the failure lay elsewhere). The phrase must
+# follow a reference to the agent within a few words ("the extractor got it right", "it did its
+# job"): "which was right" about some other thing is not a vindication.
+VINDICATION_PHRASE = (
+    r"(had it right|got it right|was right|were right|was correct|nailed it|was spot on|did (its|it's|their) job|"
+    r"(says|said|flagged|called out|found) exactly (this|that|what|the)|"
+    r"(assessment|diagnosis|analysis|recommendation|conclusion|warning|call) was (right|correct|accurate|spot on))"
+)
+VINDICATION_GENERIC = _c(
     r"\b(problem|issue|fault|failure)\b[^.]{0,40}\bnot (the|with the) (agent|bot|assistant|model)\b",
     r"\bnot (on )?the (agent|bot|assistant|model)('s)? (fault|problem)\b",
-    r"\b(agent|bot|assistant)'?s? (assessment|diagnosis|analysis|recommendation|conclusion) was (right|correct|accurate|spot on)\b",
 )
+GENERIC_AGENT_REF = r"the (agent|bot|assistant|model|ai)|it|its"
+
 
 # Words that tie a message to the agent's reasoning.
 AGENT_REASONING = _c(

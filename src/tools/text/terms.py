@@ -24,7 +24,7 @@ _IDENT_RE = re.compile(
 )
 _EMAIL_RE = re.compile(r"\b[\w.+-]+@([\w-]+(?:\.[\w-]+)+)\b")
 _SOURCE_RE = re.compile(
-    r"\b(?:the|its|our|their|this|that)\s+((?:[\w\-.]+\s+){0,3}[\w\-.]+)\s+"
+    r"\b(?:the|its|our|their|this|that)\s+((?:[\w\-.]+\s+){0,5}[\w\-.]+)\s+"
     r"(?:says|said|shows|showed|reads|read|lists|listed|records|recorded|indicates|indicated|has been flat|was flat)\b",
     re.IGNORECASE,
 )
