@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from conftest import REPO, SHARED_CASES, pmdraft_cmd
 
 
