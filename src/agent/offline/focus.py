@@ -30,7 +30,7 @@ def focus(index: EvidenceIndex, decision: Span | None, signals: list[MissedSigna
         action_tool=_action_tool(decision),
         signal=signals[0] if signals else None,
         tool=_tool(index, decision, signals, rc),
-        source=_source(index, decision),
+        source=_source(index, decision) or _data_behind(index, decision, signals),
         agent=(decision.agent if decision else None) or (index.agent_names[0] if index.agent_names else None),
     )
 
@@ -73,6 +73,28 @@ def _tool(index: EvidenceIndex, decision: Span | None, signals: list[MissedSigna
     return None
 
 
+def _data_behind(index: EvidenceIndex, decision: Span | None, signals: list[MissedSignal]) -> str | None:
+    """Without a retrieval step, the data the agent read came through a tool: the one whose output
+    carried the signal, else its last read tool."""
+    if decision is None:
+        return None
+    for sig in signals:
+        for ref in sig.context_refs:
+            span = index.span(ref)
+            if span is not None and span.kind == "tool":
+                return f"the data behind {span.tool_name or span.name}"
+            if span is not None and span.kind == "llm":
+                tool = _tool_message_with(span, sig.name)
+                if tool:
+                    return f"the data behind {tool}"
+    reads = [
+        s for s in index.spans
+        if s.kind == "tool" and s.trace_id == decision.trace_id and (s.end_ns or 0) <= (decision.start_ns or 0)
+        and classify_tool(s.tool_name or s.name) == "read"
+    ]
+    return f"the data behind {reads[-1].tool_name or reads[-1].name}" if reads else None
+
+
 def _source(index: EvidenceIndex, decision: Span | None) -> str | None:
     """The retrieval source (or document) the agent read before the decision."""
     spans = [s for s in index.spans if s.kind == "retrieval"]
@@ -89,3 +111,13 @@ def _source(index: EvidenceIndex, decision: Span | None) -> str | None:
     if docs:
         return f"{last.name} ({', '.join(docs[:2])})"
     return last.name
+
+
+def _tool_message_with(span: Span, term: str) -> str | None:
+    """The tool whose result, fed back in the LLM's input messages, contains the term."""
+    calls = {c.id: c.name for m in span.input_messages for c in m.tool_calls if c.id}
+    low = term.lower()
+    for m in span.input_messages:
+        if m.role == "tool" and low in m.content.lower():
+            return m.name or calls.get(m.tool_call_id or "") or None
+    return None

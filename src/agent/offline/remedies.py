@@ -47,11 +47,15 @@ def context_changes(rc: RootCause, f: Focus, agent_was_right: bool) -> list[Cont
         out.append(ContextChange(kind="escalation", target=target, change=change))
     if weights.get("agent", 0) >= PRESENT and not agent_was_right:
         action = f.action_tool or "the consequential action"
-        out.append(ContextChange(
-            kind="context", target=f"{f.agent or 'agent'} before {action}",
-            change=f"put {sig} into the agent's context at the decision point and require it to be checked "
-                   f"(a pre-action check in the harness) before {action} runs",
-        ))
+        seen = f.signal is not None and f.signal.in_agent_context
+        change = (
+            f"{sig} was already in the agent's context but did not register: surface it as a named, "
+            f"checked field at the decision point and make the harness block {action} until it is addressed"
+            if seen else
+            f"put {sig} into the agent's context at the decision point and require it to be checked "
+            f"(a pre-action check in the harness) before {action} runs"
+        )
+        out.append(ContextChange(kind="context", target=f"{f.agent or 'agent'} before {action}", change=change))
     return out
 
 
