@@ -8,7 +8,7 @@ becomes an eval case.
 
 from __future__ import annotations
 
-from agent.draft import ActionItem, ContextChange, RootCause
+from agent.draft import ActionItem, ContextChange, RootCause, Upstream
 from agent.offline.focus import Focus
 
 PRESENT = 0.2
@@ -87,6 +87,8 @@ def action_items(incident_id: str, rc: RootCause, f: Focus, agent_was_right: boo
                    f"{sig} in 100% of requests",
             eval="handoff-latency",
         ))
+    if rc.upstream is not None:
+        items.extend(upstream_items(rc.upstream, swallowed=f.tool is not None and weights.get("tool", 0) >= PRESENT))
     if weights.get("agent", 0) >= PRESENT and not agent_was_right:
         action = f.action_tool or "the consequential action"
         items.append(ActionItem(
@@ -112,3 +114,41 @@ def _eval_item(incident_id: str, f: Focus, agent_was_right: bool, ev: str) -> Ac
         target=f"on {ev}: 100% of replays escalate to a paged human within 5 min of the agent's conclusion",
         eval=ev,
     )
+
+
+def upstream_items(up: Upstream, *, swallowed: bool) -> list[ActionItem]:
+    """Remedies for a failing vendor (third party) or the vendor's own upstream (fourth party)."""
+    where = f"{up.provider} {up.region}" if up.region else up.provider
+    items = [
+        ActionItem(
+            kind="escalation_threshold",
+            title=f"Health check and alert per provider and region: {where}",
+            target=f"page when {where} error rate (429/5xx/timeouts) exceeds 5% over 5 minutes; "
+                   "alert within 5 minutes of the first sustained errors in a replay of this incident's traffic",
+            eval="provider-health",
+        ),
+        ActionItem(
+            kind="tool_change",
+            title=(f"Fail over to capacity that does not share {up.provider}'s failing layer"
+                   if up.tier == "fourth-party" else f"Fail over away from {up.provider} when it degrades"),
+            target="quarterly failover drill with the primary blocked: error rate < 1% and p95 latency within 2× "
+                   "of normal on the fallback (a region or provider on separate capacity)",
+            eval="failover-drill",
+        ),
+        ActionItem(
+            kind="process",
+            title=f"Contractual ask to {up.provider}: region-level status, capacity isolation between regions, "
+                  "and incident notification",
+            target="addendum signed with per-region status-page components and a 15-minute notification commitment",
+            eval=None,
+        ),
+    ]
+    if swallowed:
+        items.insert(0, ActionItem(
+            kind="tool_change",
+            title=f"Surface {up.provider} failures as errors instead of defaults or empty results",
+            target="fault-injection test: 100% of upstream 5xx/timeouts reach the agent as explicit errors; "
+                   "0 fallback answers that look like normal results",
+            eval="tool-error-surfacing",
+        ))
+    return items
