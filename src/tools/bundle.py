@@ -14,6 +14,7 @@ from typing import Any
 
 from tools.chat import load_chat
 from tools.errors import BadInput
+from tools.gcpause import paused_gc
 from tools.jsonio import decode, load_json, read_bytes
 from tools.model.incident import OPTIONAL_META_FIELDS, Bundle, IncidentMeta
 from tools.traces import load_traces
@@ -24,7 +25,12 @@ _IGNORED_NAMES = {".DS_Store", "Thumbs.db", "README.md", "README.txt"}
 
 
 def load_bundle(path: str | Path, progress: Progress | None = None) -> Bundle:
-    root = Path(path)
+    # Every reader's output is long-lived and acyclic: see tools.gcpause.
+    with paused_gc():
+        return _load_bundle(Path(path), progress)
+
+
+def _load_bundle(root: Path, progress: Progress | None) -> Bundle:
     if not root.exists():
         raise BadInput(root, "no such incident bundle (expected a directory with incident.json)")
     if not root.is_dir():

@@ -34,9 +34,9 @@ def audit(
     png_name = None
     if out is not None:
         png = out.with_suffix(".png")
+        out.parent.mkdir(parents=True, exist_ok=True)  # before the chart: it is written beside the report
         if result.months() and write_png(result, png):
             png_name = png.name
-        out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(render_report(result, png_name), encoding="utf-8")
     else:
         typer.echo(render_report(result))

@@ -43,14 +43,15 @@ class _Acc:
 def dependencies(index: EvidenceIndex) -> list[Dependency]:
     groups: dict[tuple[str, str | None, str | None], _Acc] = {}
     for s in index.spans:
-        key = endpoint_of(s)
+        attrs = _Attrs(s)  # flattened once for both questions
+        key = endpoint_of(s, attrs)
         if key is None:
             continue
         acc = groups.setdefault(key, _Acc())
         acc.calls += 1
         if s.duration_ms is not None:
             acc.durations.append(s.duration_ms)
-        kind = error_kind(s)
+        kind = error_kind(s, attrs)
         if kind:
             acc.errors[kind] += 1
             t = s.start_ns or 0
@@ -65,25 +66,55 @@ def dependencies(index: EvidenceIndex) -> list[Dependency]:
     return out
 
 
-def _attr(attrs: dict[str, object], key: str) -> object | None:
-    """An attribute by its name, also when nested under a metadata prefix ("metadata.server.address")."""
-    if key in attrs:
-        return attrs[key]
-    return next((v for k, v in attrs.items() if k.endswith("." + key)), None)
+# Names looked up by `_Attrs.get`, by their last dotted part: a key whose last part is none of
+# these cannot end with ".<name>" for any of them.
+def _by_last_part(names: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    out: dict[str, tuple[str, ...]] = {}
+    for name in names:
+        last = name.rsplit(".", 1)[-1]
+        out[last] = (*out.get(last, ()), name)
+    return out
 
 
-def endpoint_of(s: Span) -> tuple[str, str | None, str | None] | None:
-    attrs = dict(flatten(s.attributes))
+_BY_LAST_PART = _by_last_part(_HOST_KEYS + _PROVIDER_KEYS + _STATUS_KEYS)
+
+
+class _Attrs:
+    """A span's flattened attributes, looked up by name, also when nested under a metadata prefix
+    ("metadata.server.address"): the first key, in recorded order, that ends with ".<name>"."""
+
+    def __init__(self, s: Span) -> None:
+        self.flat: dict[str, object] = dict(flatten(s.attributes))
+        self._nested: dict[str, object] | None = None
+
+    def get(self, key: str) -> object | None:
+        if key in self.flat:
+            return self.flat[key]
+        if self._nested is None:
+            self._nested = self._index_nested()
+        return self._nested.get(key)
+
+    def _index_nested(self) -> dict[str, object]:
+        out: dict[str, object] = {}
+        for k, v in self.flat.items():
+            for name in _BY_LAST_PART.get(k.rsplit(".", 1)[-1], ()):
+                if name not in out and k.endswith("." + name):
+                    out[name] = v
+        return out
+
+
+def endpoint_of(s: Span, attrs: _Attrs | None = None) -> tuple[str, str | None, str | None] | None:
+    a = attrs or _Attrs(s)
     host = None
     for k in _HOST_KEYS:
-        v = _attr(attrs, k)
+        v = a.get(k)
         if isinstance(v, str) and v:
             host = urlparse(v).hostname if "://" in v else v.split("/")[0].split(":")[0]
             break
     provider = s.provider
     if not provider:
         for k in _PROVIDER_KEYS:
-            v = _attr(attrs, k)
+            v = a.get(k)
             if isinstance(v, str) and v:
                 provider = v
                 break
@@ -93,7 +124,7 @@ def endpoint_of(s: Span) -> tuple[str, str | None, str | None] | None:
         return None
     if s.kind in ("agent", "guardrail", "handoff") or (s.kind == "chain" and not host):
         return None
-    region = _region(attrs, host)
+    region = _region(a.flat, host)
     return (provider or _provider_from_host(host or ""), host, region)
 
 
@@ -113,10 +144,10 @@ def _provider_from_host(host: str) -> str:
     return parts[-2] if len(parts) >= 2 else (parts[0] if parts else "unknown")
 
 
-def error_kind(s: Span) -> str | None:
-    attrs = dict(flatten(s.attributes))
-    code = next((v for k in _STATUS_KEYS if (v := _attr(attrs, k)) is not None), None)
-    text = " ".join(str(x) for x in (s.error, attrs.get("error.type"), *[e.name for e in s.events]) if x).lower()
+def error_kind(s: Span, attrs: _Attrs | None = None) -> str | None:
+    a = attrs or _Attrs(s)
+    code = next((v for k in _STATUS_KEYS if (v := a.get(k)) is not None), None)
+    text = " ".join(str(x) for x in (s.error, a.flat.get("error.type"), *[e.name for e in s.events]) if x).lower()
     for e in s.events:
         text += " " + " ".join(str(v) for v in e.attributes.values()).lower()
     try:

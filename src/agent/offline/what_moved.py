@@ -53,9 +53,14 @@ def _collect(
 ) -> dict[str, tuple[Counter[str], list[str]]]:
     """key → (value counts, refs) over the spans' flattened attributes."""
     out: dict[str, tuple[Counter[str], list[str]]] = {}
+    # Spans repeat the same few attribute keys: each key is tested against the patterns once.
+    wanted: dict[str, bool] = {}
     for s in spans:
         for key, value in flatten(s.attributes):
-            if not key_re.search(key) or (exclude and exclude.search(key)):
+            ok = wanted.get(key)
+            if ok is None:
+                ok = wanted[key] = bool(key_re.search(key)) and not (exclude and exclude.search(key))
+            if not ok:
                 continue
             if isinstance(value, list | dict) or value in (None, ""):
                 continue
@@ -127,11 +132,15 @@ def _doc_versions(index: EvidenceIndex) -> str | None:
 def _schemas(index: EvidenceIndex) -> tuple[dict[str, str], list[str]]:
     out: dict[str, str] = {}
     refs: list[str] = []
+    wanted: dict[str, bool] = {}  # as in _collect: each distinct key is matched once
     for s in index.spans:
         if s.kind != "tool":
             continue
         for key, value in flatten(s.attributes):
-            if _SCHEMA_KEY.search(key) and isinstance(value, str | int | float) and str(value):
+            ok = wanted.get(key)
+            if ok is None:
+                ok = wanted[key] = bool(_SCHEMA_KEY.search(key))
+            if ok and isinstance(value, str | int | float) and str(value):
                 name = s.tool_name or s.name
                 out.setdefault(name, str(value))
                 if len(refs) < 5 and s.ref not in refs:

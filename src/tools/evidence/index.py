@@ -16,7 +16,7 @@ from functools import cached_property
 from tools.model.chat import Message, ts_to_ns
 from tools.model.incident import Bundle
 from tools.model.trace import Span
-from tools.text.tokens import contains_term, norm_text
+from tools.text.tokens import contains_term, norm_term, norm_text
 
 # Span kinds whose content reaches the agent: its own LLM inputs, tool results, retrieved docs.
 AGENT_VISIBLE_KINDS = frozenset({"llm", "tool", "retrieval", "handoff", "agent"})
@@ -46,6 +46,7 @@ class EvidenceIndex:
                 self.children[s.parent_id].append(s)
         self.by_ts: dict[str, Message] = {m.ts: m for m in self.messages}
         self._norm_cache: dict[str, str] = {}
+        self._ctx_text: dict[str, str] = {}
 
     # ---- lookups -------------------------------------------------------------------------
     def span(self, ref_or_id: str) -> Span | None:
@@ -163,10 +164,24 @@ class EvidenceIndex:
         return cached
 
     def find_in_context(self, term: str, context: list[ContextPiece]) -> list[str]:
+        t = norm_term(term)
+        if not t:
+            return []
+        # Normalizing only blanks characters out of the lowercased text, so wherever the term
+        # matches, each of its words is verbatim in the lowercased text: a piece lacking one
+        # cannot match and is not normalized (the context can be tens of MB; the lowercased
+        # copies are not kept, they would add as much to the peak memory).
+        needles = sorted(set(t.split(" ")), key=len, reverse=True)
         hits: list[str] = []
         for piece in context:
             key = f"ctx:{piece.ref}:{piece.source}:{len(piece.text)}"
-            if contains_term(self.norm(key, piece.text), term) and piece.ref not in hits:
+            # The text normalized under this key is the first one seen with it, as always.
+            text = self._ctx_text.setdefault(key, piece.text)
+            if key not in self._norm_cache:
+                low = text.lower()
+                if any(w not in low for w in needles):
+                    continue
+            if contains_term(self.norm(key, text), term) and piece.ref not in hits:
                 hits.append(piece.ref)
         return hits
 

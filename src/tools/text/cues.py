@@ -11,12 +11,46 @@ import re
 from collections.abc import Sequence
 
 
-def _c(*patterns: str) -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
+class Cues(tuple[re.Pattern[str], ...]):
+    """A cue's patterns, with the counts already computed per text.
+
+    The engine asks about the same text many times (a message is ranked as a finding before and
+    after the decision is known, an output is scored and then checked for a plan); at 20k
+    messages and 30k LLM outputs the repeats cost seconds. The memo is bounded and emptied by
+    `forget_texts()`, so a long-lived process does not keep old incidents' texts alive.
+    """
+
+    memo: dict[str, int]
+
+
+MEMO_LIMIT = 100_000
+_ALL: list[Cues] = []
+
+
+def _c(*patterns: str) -> Cues:
+    cue = Cues(re.compile(p, re.IGNORECASE) for p in patterns)
+    cue.memo = {}
+    _ALL.append(cue)
+    return cue
 
 
 def count(patterns: Sequence[re.Pattern[str]], text: str) -> int:
-    return sum(1 for p in patterns if p.search(text))
+    """How many of the patterns occur in `text`."""
+    memo = patterns.memo if isinstance(patterns, Cues) else None
+    if memo is None:
+        return sum(1 for p in patterns if p.search(text))
+    n = memo.get(text)
+    if n is None:
+        if len(memo) >= MEMO_LIMIT:
+            memo.clear()
+        n = memo[text] = sum(1 for p in patterns if p.search(text))
+    return n
+
+
+def forget_texts() -> None:
+    """Drop every memoized count (the texts of incidents already drafted)."""
+    for cue in _ALL:
+        cue.memo.clear()
 
 
 # A human stating what actually happened.

@@ -10,6 +10,7 @@ snake_case (the Python models dumped as-is) is accepted as well.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -212,7 +213,7 @@ def _build(sources: list[_Source]) -> Trace:
     warnings: list[str] = []
     for source in sources:
         warnings.extend(source.warnings)
-        for obs in source.observations:
+        for obs in _drain(source.observations):
             span = _to_span(obs, source)
             previous = by_id.get(span.span_id)
             # The same observation on two pages: keep the finished copy, else the later one.
@@ -225,6 +226,16 @@ def _build(sources: list[_Source]) -> Trace:
     return Trace(
         source_file=str(first.path), format=fmt, spans=finalize(list(by_id.values())), warnings=warnings
     )
+
+
+def _drain(items: list[Any]) -> Iterator[Any]:
+    """Each item once, the list letting go of it as it is handed out: a converted observation's
+    memory is reused by the spans that follow (at 100k observations the raw tree and all the
+    spans at once would add ~200 MB to the peak). The list is empty afterwards."""
+    for i in range(len(items)):
+        item, items[i] = items[i], None
+        yield item
+    items.clear()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -166,22 +167,30 @@ def _epoch_to_ns(number: int | float) -> int | None:
 
 
 def _iso_match_to_ns(match: re.Match[str]) -> int | None:
-    year, month, day, hour, minute = (int(match.group(i)) for i in range(1, 6))
+    minute_ns = _minute_ns(*match.group(1, 2, 3, 4, 5, 8))
+    if minute_ns is None:
+        return None
     second = int(match.group(6) or 0)
     fraction = match.group(7) or ""
-    offset = match.group(8)
+    # Fractions are kept to the nanosecond, whatever their width (3, 6 or 9 digits).
+    frac_ns = int((fraction + "000000000")[:9]) if fraction else 0
+    return minute_ns + min(second, 59) * 1_000_000_000 + frac_ns
+
+
+@lru_cache(maxsize=4096)
+def _minute_ns(year: str, month: str, day: str, hour: str, minute: str, offset: str | None) -> int | None:
+    """The start of a minute, in ns since the epoch (None when it is no valid time). A trace's
+    timestamps share a few hundred minutes: each is converted once."""
     try:
         tz = UTC
         if offset and offset[0] in "+-":
             digits = offset[1:].replace(":", "")
             delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0))
             tz = timezone(delta if offset[0] == "+" else -delta)
-        moment = datetime(year, month, day, hour, minute, min(second, 59), tzinfo=tz)
+        moment = datetime(int(year), int(month), int(day), int(hour), int(minute), tzinfo=tz)
     except ValueError:
         return None
-    # Fractions are kept to the nanosecond, whatever their width (3, 6 or 9 digits).
-    frac_ns = int((fraction + "000000000")[:9]) if fraction else 0
-    return datetime_to_ns(moment) + frac_ns
+    return datetime_to_ns(moment)
 
 
 # ---------------------------------------------------------------------------------------------

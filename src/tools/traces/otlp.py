@@ -16,13 +16,12 @@ pre-1.37 GenAI instrumentations deliver prompts and completions.
 
 from __future__ import annotations
 
-import gc
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 from tools.errors import BadInput
+from tools.gcpause import paused_gc
 from tools.model.trace import Span, Trace
 from tools.traces.otlp_logs import LogIndex
 from tools.traces.otlp_source import Source, signal_of
@@ -53,21 +52,10 @@ def detect(sample: Sample) -> bool:
 
 
 def read(paths: list[Path], progress: Progress | None = None) -> list[Trace]:
-    with _paused_gc():
+    # Loading creates millions of long-lived objects and no garbage cycles; the cyclic GC would
+    # rescan the growing heap again and again (it doubled the load time of a 100k-span file).
+    with paused_gc():
         return _read(paths, progress)
-
-
-@contextmanager
-def _paused_gc() -> Iterator[None]:
-    """Loading creates millions of long-lived objects and no garbage cycles; the cyclic GC would
-    rescan the growing heap again and again (it doubled the load time of a 100k-span file)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _read(paths: list[Path], progress: Progress | None) -> list[Trace]:
