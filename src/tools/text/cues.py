@@ -206,6 +206,12 @@ DATA_CUES = _c(
     r"\b(isn'?t|is not|wasn'?t|was not|never) (in|part of) the (index|kb|table|list|catalog|docs?|map|feed|export)\b",
     r"\b(not ours|no longer ours|released back|reassigned|moved to)\b",
     r"\b(schema change|format change|changed (the )?(file )?(layout|format|schema|locale))\b",
+    r"\bstill (says|said|lists|listed|shows|showed|has|had|points|pointed|maps|mapped|contains|reads)\b",
+    r"\b(old|previous|last year'?s|outdated|wrong) (version|layer|map|table|list|row|entry|record|schedule|mapping|"
+    r"tag|zone|rate|value)s?\b",
+    r"\b(import|load|sync|migration|backfill|remap\w*)\b[^.]{0,40}\b(partial|incomplete|missing|skipped|"
+    r"didn'?t|wasn'?t|never)\b",
+    r"\b(points|pointed|mapped|maps) to the wrong\b",
 )
 HANDOFF_CUES = _c(
     r"\b(approv\w+)\b",
@@ -214,6 +220,10 @@ HANDOFF_CUES = _c(
     r"\b(handoff|hand-?off|handed (off|over)|summary (didn'?t|did not|without)|only renders|nobody (opens|reads|looks))\b",
     r"\bdropped (it )?on the floor\b",
     r"\b(no way to page|no rollback tool|couldn'?t act|can'?t act|no permission to)\b",
+    r"\b(console|screen|card|ui|dashboard|page|summary|form|approval|ticket)\b[^.]{0,30}\b(only )?(shows|showed|"
+    r"displays|displayed|renders|rendered)\b[^.]{0,30}\b(only|not|never|no)\b",
+    r"\b(other|new|different|separate) (session|conversation|thread|shift|agent)\b[^.]{0,40}\b(never|didn'?t|"
+    r"doesn'?t|not)\b",
 )
 AGENT_CUES = _c(
     r"\b(ignored|dismissed|overlooked|disregarded|called it unrelated|should have (checked|noticed|read|seen|asked))\b",
