@@ -42,6 +42,8 @@ def _load_bundle(root: Path, progress: Progress | None) -> Bundle:
     chat_dir = root / "chat"
     if chat_dir.is_dir() and any(_visible(chat_dir)):
         chat = load_chat(chat_dir, date_hint=_parse_time(meta.opened_at), agent_names=meta.agents)
+        if chat.channel is None:
+            chat.channel = meta.channel
         warnings.extend(chat.warnings)
     else:
         warnings.append("no chat export (chat/ missing or empty): the correct inference cannot be taken from the channel")

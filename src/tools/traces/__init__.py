@@ -28,7 +28,7 @@ READERS: tuple[ModuleType, ...] = (otlp, otel_console, openai_agents, langfuse, 
 SUPPORTED = (
     "OTLP JSON / JSON Lines (OpenInference, OTel GenAI attributes, span events or log records, "
     "gen_ai.prompt.N), LangSmith runs (JSON or JSONL), Langfuse trace/observations, "
-    "OpenAI Agents SDK span export (JSONL)"
+    "OpenAI Agents SDK span export (JSONL), OTel console-exporter / Phoenix span JSON"
 )
 
 
@@ -37,6 +37,20 @@ def detect(sample: Sample) -> ModuleType:
         if reader.detect(sample):
             return reader
     raise UnknownFormat(sample.path, f"unknown trace format; supported: {SUPPORTED}")
+
+
+def read_each(
+    paths: list[Path], progress: Progress | None, label: str, read_file: Callable[[Path], Trace]
+) -> list[Trace]:
+    """Read files one by one with progress: readers whose files stand alone share this."""
+    traces: list[Trace] = []
+    for done, path in enumerate(paths):
+        if progress:
+            progress(f"{label} {path.name}", done, len(paths))
+        traces.append(read_file(path))
+    if progress:
+        progress(label, len(paths), len(paths))
+    return traces
 
 
 def load_traces(paths: Sequence[Path], progress: Progress | None = None) -> list[Trace]:

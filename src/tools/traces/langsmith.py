@@ -109,14 +109,9 @@ def _looks_like_run(value: Any) -> bool:
 
 
 def read(paths: list[Path], progress: Progress | None = None) -> list[Trace]:
-    traces: list[Trace] = []
-    for done, path in enumerate(paths):
-        if progress:
-            progress(f"LangSmith runs {path.name}", done, len(paths))
-        traces.append(read_file(path))
-    if progress:
-        progress("LangSmith runs", len(paths), len(paths))
-    return traces
+    from tools.traces import read_each  # the package imports this module: import at call time
+
+    return read_each(paths, progress, "LangSmith runs", read_file)
 
 
 def read_file(path: Path) -> Trace:

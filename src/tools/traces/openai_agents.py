@@ -90,14 +90,9 @@ def _is_sdk_item(value: Any) -> bool:
 
 
 def read(paths: list[Path], progress: Progress | None = None) -> list[Trace]:
-    traces: list[Trace] = []
-    for done, path in enumerate(paths):
-        if progress:
-            progress(f"Agents SDK {path.name}", done, len(paths))
-        traces.append(read_file(path))
-    if progress:
-        progress("Agents SDK", len(paths), len(paths))
-    return traces
+    from tools.traces import read_each  # the package imports this module: import at call time
+
+    return read_each(paths, progress, "Agents SDK", read_file)
 
 
 def read_file(path: Path) -> Trace:
