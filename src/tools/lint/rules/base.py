@@ -108,3 +108,9 @@ def search_all(patterns: tuple[re.Pattern[str], ...], text: str) -> re.Match[str
         if m:
             return m
     return None
+
+
+def statement_rejected(doc: Document, st: Statement, m: re.Match[str]) -> bool:
+    """The matched claim in a statement is quoted in order to reject it (here or in the next sentence)."""
+    following = next_sentence(doc, st.sentence) if st.sentence is not None else ""
+    return is_rejected(st.text, m.start(), m.end(), following)

@@ -14,13 +14,11 @@ from tools.lint.context import Context
 from tools.lint.document import Document
 from tools.lint.models import FlagCode, LintFlag
 from tools.lint.rules.base import (
-    Statement,
     cause_statements,
     fix_statements,
     flag,
     in_agent_story,
-    is_rejected,
-    next_sentence,
+    statement_rejected,
 )
 from tools.lint.statements import blank_other_prompt_senses, first_match, prompt_edit_match
 
@@ -81,7 +79,7 @@ def _check_causes(doc: Document, ctx: Context) -> list[LintFlag]:
     out = []
     for st in cause_statements(doc):
         m = _prompt_cause(st.text)
-        if m and in_agent_story(doc, ctx, st) and not _rejected(doc, st, m):
+        if m and in_agent_story(doc, ctx, st) and not statement_rejected(doc, st, m):
             out.append(flag(FlagCode.FIX_THE_PROMPT, st, WHY_CAUSE, SUGGESTION))
     return out
 
@@ -90,17 +88,12 @@ def _check_fixes(doc: Document, ctx: Context) -> list[LintFlag]:
     out = []
     for st in fix_statements(doc):
         m = prompt_edit_match(st.text)
-        if not m or _rejected(doc, st, m) or not in_agent_story(doc, ctx, st):
+        if not m or statement_rejected(doc, st, m) or not in_agent_story(doc, ctx, st):
             continue
         if vocab.has_eval_target(st.full) or ctx.evaluated_prompt_change:
             continue
         out.append(flag(FlagCode.FIX_THE_PROMPT, st, WHY_FIX, SUGGESTION))
     return out
-
-
-def _rejected(doc: Document, st: Statement, m: re.Match[str]) -> bool:
-    following = next_sentence(doc, st.sentence) if st.sentence is not None else ""
-    return is_rejected(st.text, m.start(), m.end(), following)
 
 
 def check(doc: Document, ctx: Context) -> list[LintFlag]:

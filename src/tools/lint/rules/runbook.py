@@ -15,13 +15,11 @@ from tools.lint.context import Context
 from tools.lint.document import Document
 from tools.lint.models import FlagCode, LintFlag
 from tools.lint.rules.base import (
-    Statement,
     cause_statements,
     fix_statements,
     flag,
     in_agent_story,
-    is_rejected,
-    next_sentence,
+    statement_rejected,
 )
 from tools.lint.statements import is_runbook_edit
 
@@ -75,7 +73,7 @@ def _check_causes(doc: Document, ctx: Context) -> list[LintFlag]:
             continue
         if m is None or _DATA_MECHANISM.search(st.text):
             continue
-        if not _rejected(doc, st, m):
+        if not statement_rejected(doc, st, m):
             out.append(flag(FlagCode.FIX_THE_RUNBOOK, st, WHY_CAUSE, SUGGESTION))
     return out
 
@@ -97,14 +95,9 @@ def _check_fixes(doc: Document, ctx: Context) -> list[LintFlag]:
     for st in fix_statements(doc):
         if is_runbook_edit(st.text) and in_agent_story(doc, ctx, st):
             m = re.search(D, st.text, re.I)
-            if m is not None and not _rejected(doc, st, m):
+            if m is not None and not statement_rejected(doc, st, m):
                 out.append(flag(FlagCode.FIX_THE_RUNBOOK, st, WHY_FIX, SUGGESTION))
     return out
-
-
-def _rejected(doc: Document, st: Statement, m: re.Match[str]) -> bool:
-    following = next_sentence(doc, st.sentence) if st.sentence is not None else ""
-    return is_rejected(st.text, m.start(), m.end(), following)
 
 
 def check(doc: Document, ctx: Context) -> list[LintFlag]:
