@@ -185,15 +185,6 @@ class EvidenceIndex:
                 hits.append(piece.ref)
         return hits
 
-    def find_spans(self, term: str, *, kinds: frozenset[str] | None = None) -> list[Span]:
-        out = []
-        for s in self.spans:
-            if kinds is not None and s.kind not in kinds:
-                continue
-            if contains_term(self.norm(f"span:{s.span_id}", s.recorded_content()), term):
-                out.append(s)
-        return out
-
     # ---- time ------------------------------------------------------------------------------
     @staticmethod
     def message_ns(m: Message) -> int:

@@ -54,11 +54,6 @@ def _add(out: list[Sentence], text: str, start: int, end: int) -> None:
     out.append(Sentence(stripped, start + lead, start + lead + len(stripped)))
 
 
-def quoted_spans(text: str) -> list[str]:
-    """Text inside quotes or backticks: what people copy from an agent's output into the channel."""
-    return [q.text for q in quotes_with_context(text)]
-
-
 @dataclass(frozen=True)
 class Quote:
     text: str
@@ -76,10 +71,3 @@ def quotes_with_context(text: str) -> list[Quote]:
                 seen.add(q)
                 found.append(Quote(q, text[max(0, m.start() - 40) : m.start()], code=i == 2))
     return found
-
-
-def sentence_around(text: str, offset: int) -> str:
-    for s in split_sentences(text):
-        if s.start <= offset < s.end:
-            return s.text
-    return text.strip()

@@ -69,21 +69,9 @@ def contains_term(normalized_text: str, term: str) -> bool:
     return False
 
 
-def overlap(a: Iterable[str], b: Iterable[str]) -> float:
-    """Jaccard overlap of two token collections."""
-    sa, sb = set(a), set(b)
-    if not sa or not sb:
-        return 0.0
-    return len(sa & sb) / len(sa | sb)
-
-
 def coverage(part: Iterable[str], whole: Iterable[str]) -> float:
     """Share of `part`'s distinct tokens found in `whole`."""
     sp, sw = set(part), set(whole)
     if not sp:
         return 0.0
     return len(sp & sw) / len(sp)
-
-
-def ngrams(tokens: list[str], n: int) -> set[tuple[str, ...]]:
-    return {tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)}
